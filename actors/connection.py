@@ -1,0 +1,371 @@
+"""One client connection: read -> parse -> gate -> route -> write.
+
+The connection task is the only writer to its socket. For every read it
+parses all complete requests, runs the gates (unknown command, arity, auth,
+MULTI queueing), and groups consecutive commands for the same shard into one
+Batch message; it awaits each batch's replies before sending the next, so
+commands run in the order the client sent them. All replies of one read go
+out in one send. Commands of scope CONNECTION run here; SERVER commands go to
+the supervisor; commands over several shards lease them (transaction.py).
+
+Protocol errors: the requests before the bad bytes run, then ``-ERR
+Protocol error: ...`` is written and the connection closes, as in Redis.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import attrs
+import trio
+
+from protocol import errors
+from protocol.commands.spec import CommandSpec, Scope
+from protocol.commands.table import resolve
+from protocol.errors import CommandError
+from protocol.resp.parser import QueryBufferLimitExceeded, RequestParser
+from protocol.resp.values import NULL_ARRAY, QUEUED, ErrorReply
+from protocol.resp.writer import encode_many
+
+from actors.engine.context import ClientState
+from actors.messages import Atomic, Batch, ServerRequest, Unwatch, Watch, WatchedKey
+from actors.runtime import Runtime
+from actors.transaction import run_leased
+
+log = logging.getLogger("shardis.connection")
+
+RECEIVE_SIZE = 64 * 1024
+# Commands that run even inside MULTI instead of being queued.
+MULTI_CONTROL = frozenset({"exec", "discard", "multi", "watch", "quit", "reset"})
+
+
+@attrs.define(eq=False)
+class ClientInfo:
+    """What CLIENT LIST / CLIENT INFO show; written only by its own connection."""
+
+    client_id: int
+    addr: str
+    laddr: str
+    created_at: float
+    last_interaction: float
+    fd: int = -1
+    name: bytes = b""
+    lib_name: bytes = b""
+    lib_ver: bytes = b""
+    db: int = 0
+    resp: int = 2
+    last_command: str = "NULL"
+    multi_count: int = -1
+    watch_count: int = 0
+    no_evict: bool = False
+    no_touch: bool = False
+    cancel_scope: trio.CancelScope | None = None
+    killed: bool = False
+
+
+@attrs.define(eq=False)
+class Connection:
+    runtime: Runtime
+    stream: trio.abc.Stream
+    info: ClientInfo
+    parser: RequestParser
+    client: ClientState = attrs.field(factory=ClientState)
+    replies_send: trio.MemorySendChannel[Any] = attrs.field(init=False)
+    replies_receive: trio.MemoryReceiveChannel[Any] = attrs.field(init=False)
+    db: int = 0
+    multi: list[tuple[CommandSpec, list[bytes]]] | None = None
+    multi_failed: bool = False
+    watches: list[WatchedKey] = attrs.field(factory=list)
+    authenticated: bool = True
+    reply_mode: str = "on"
+    closing: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        self.replies_send, self.replies_receive = trio.open_memory_channel[Any](math.inf)
+        self.client.client_id = self.info.client_id
+        self.authenticated = not self.runtime.config["requirepass"]
+
+    # -- the loop ----------------------------------------------------------
+    async def serve(self) -> None:
+        try:
+            await self._serve()
+        finally:
+            self.release_watches()
+
+    async def _serve(self) -> None:
+        stream = self.stream
+        parser = self.parser
+        runtime = self.runtime
+        while not self.closing:
+            try:
+                data = await stream.receive_some(RECEIVE_SIZE)
+            except (trio.BrokenResourceError, trio.ClosedResourceError):
+                return
+            if not data:
+                return
+            runtime.stats.total_net_input_bytes += len(data)
+            self.info.last_interaction = trio.current_time()
+            try:
+                parser.feed(data)
+                requests = parser.requests()
+            except QueryBufferLimitExceeded:
+                log.warning("closing client %d: query buffer limit", self.info.client_id)
+                return
+            replies = await self.run_requests(requests) if requests else []
+            failure = parser.error
+            if failure is not None:
+                replies.append(ErrorReply("ERR " + failure.message))
+                self.closing = True
+            if replies:
+                out = encode_many(replies, self.client.resp3)
+                runtime.stats.total_net_output_bytes += len(out)
+                try:
+                    await stream.send_all(out)
+                except (trio.BrokenResourceError, trio.ClosedResourceError):
+                    return
+
+    async def run_requests(self, requests: list[list[bytes]]) -> list[Any]:
+        """Run a read's worth of requests in order; returns the replies to send."""
+        replies: list[Any] = []
+        batch: list[tuple[int, str, list[bytes]]] = []
+        batch_shard = -1
+        router = self.runtime.router
+        single_shard = router.shard_count == 1
+        counts = self.runtime.command_counts
+        for argv in requests:
+            try:
+                spec = resolve(argv)
+            except CommandError as error:
+                if self.multi is not None:
+                    self.multi_failed = True
+                self.count_error(error.message)
+                replies.append(ErrorReply(error.message))
+                continue
+            name = spec.name
+            entry = counts.get(name)
+            if entry is None:
+                counts[name] = [1, 0]
+            else:
+                entry[0] += 1
+            if not self.authenticated and "no_auth" not in spec.flags:
+                replies.append(ErrorReply(errors.NOAUTH))
+                continue
+            if self.multi is not None and name not in MULTI_CONTROL:
+                if "no_multi" in spec.flags:
+                    replies.append(ErrorReply(errors.COMMAND_NOT_ALLOWED_IN_MULTI))
+                    continue
+                self.multi.append((spec, argv))
+                replies.append(QUEUED)
+                continue
+            if self.runtime.pause.blocks(spec.is_write):
+                if batch:
+                    replies.extend(await self.run_batch(batch_shard, batch))
+                    batch, batch_shard = [], -1
+                await self.runtime.pause.wait()
+            if spec.scope is Scope.KEYS:
+                if single_shard:
+                    shard_id = 0
+                else:
+                    shards = router.shards_of(spec, argv)
+                    if len(shards) > 1:
+                        if batch:
+                            replies.extend(await self.run_batch(batch_shard, batch))
+                            batch, batch_shard = [], -1
+                        result = await self.run_atomic([(self.db, name, argv)], shards, [])
+                        replies.extend(result or [])
+                        continue
+                    (shard_id,) = shards
+                if shard_id != batch_shard and batch:
+                    replies.extend(await self.run_batch(batch_shard, batch))
+                    batch = []
+                batch_shard = shard_id
+                batch.append((self.db, name, argv))
+                continue
+            if batch:
+                replies.extend(await self.run_batch(batch_shard, batch))
+                batch, batch_shard = [], -1
+            reply = await self.run_unbatched(spec, argv)
+            if reply is not _NO_REPLY:
+                replies.append(reply)
+            if self.closing:
+                break
+        if batch:
+            replies.extend(await self.run_batch(batch_shard, batch))
+        if self.reply_mode != "on":
+            return self.filter_replies(replies)
+        return replies
+
+    def filter_replies(self, replies: list[Any]) -> list[Any]:
+        if self.reply_mode == "off":
+            return []
+        if self.reply_mode == "skip-next":
+            self.reply_mode = "skip"
+            return []
+        return replies
+
+    def count_error(self, message: str) -> None:
+        prefix = message.split(" ", 1)[0]
+        counts = self.runtime.error_counts
+        counts[prefix] = counts.get(prefix, 0) + 1
+        self.runtime.stats.total_error_replies += 1
+
+    # -- execution paths -----------------------------------------------------
+    async def run_batch(self, shard_id: int, commands: list[tuple[int, str, list[bytes]]]) -> list[Any]:
+        shard = self.runtime.shards[shard_id]
+        await shard.inbox_send.send(Batch(commands, self.client, self.replies_send))
+        return await self.replies_receive.receive()
+
+    async def run_atomic(
+        self,
+        commands: list[tuple[int, str, list[bytes]]],
+        shard_ids: set[int],
+        watches: list[WatchedKey],
+    ) -> list[Any] | None:
+        """Commands that must run as one step: one Atomic message when a single
+        shard owns everything, else leases in ascending shard order."""
+        if len(shard_ids) == 1:
+            (shard_id,) = shard_ids
+            shard = self.runtime.shards[shard_id]
+            await shard.inbox_send.send(Atomic(commands, watches, self.client, self.replies_send))
+            return await self.replies_receive.receive()
+        return await run_leased(
+            self.runtime.shards,
+            shard_ids,
+            self.runtime.router,
+            commands,
+            watches,
+            self.client,
+            (self.replies_send, self.replies_receive),
+        )
+
+    async def run_all_shards(self, spec: CommandSpec, argv: list[bytes]) -> Any:
+        router = self.runtime.router
+        plan = router.plan_all_shards(spec.name, argv)
+        replies = []
+        for shard_id, shard_argv in plan:
+            replies.extend(await self.run_batch(shard_id, [(self.db, spec.name, shard_argv)]))
+        return router.merge(spec.name, argv, replies, [shard_id for shard_id, _ in plan])
+
+    async def run_on_server(self, spec: CommandSpec, argv: list[bytes]) -> Any:
+        from actors.server_commands import SHUTDOWN_STARTED
+
+        await self.runtime.supervisor_inbox.send(
+            ServerRequest(spec.name, argv, self.client, self.replies_send)
+        )
+        reply = await self.replies_receive.receive()
+        if reply is SHUTDOWN_STARTED:
+            self.closing = True
+            return _NO_REPLY
+        return reply
+
+    async def run_unbatched(self, spec: CommandSpec, argv: list[bytes]) -> Any:
+        scope = spec.scope
+        if scope is Scope.ALL_SHARDS:
+            return await self.run_all_shards(spec, argv)
+        if scope is Scope.SERVER:
+            return await self.run_on_server(spec, argv)
+        from actors.connection_commands import LOCAL_HANDLERS
+
+        try:
+            return await LOCAL_HANDLERS[spec.name](self, argv)
+        except CommandError as error:
+            self.count_error(error.message)
+            return ErrorReply(error.message)
+
+    # -- transactions --------------------------------------------------------
+    async def exec_transaction(self) -> Any:
+        """EXEC: connection-scope commands are answered here, server-scope ones
+        after the atomic part; the rest run as one atomic step."""
+        from actors.connection_commands import LOCAL_HANDLERS
+
+        queued = self.multi or []
+        self.multi = None
+        self.info.multi_count = -1
+        if self.multi_failed:
+            self.multi_failed = False
+            self.release_watches()
+            return ErrorReply(errors.EXECABORT)
+        router = self.runtime.router
+        plan: list[tuple[str, Any]] = []
+        atomic: list[tuple[int, str, list[bytes]]] = []
+        shard_ids: set[int] = set()
+        db = self.db
+        for spec, argv in queued:
+            if spec.scope is Scope.KEYS or spec.scope is Scope.ALL_SHARDS:
+                atomic.append((db, spec.name, argv))
+                plan.append(("atomic", None))
+                if spec.scope is Scope.ALL_SHARDS:
+                    shard_ids.update(range(router.shard_count))
+                else:
+                    shard_ids |= router.shards_of(spec, argv)
+            elif spec.scope is Scope.SERVER:
+                plan.append(("server", (spec, argv)))
+            else:
+                plan.append(("local", (spec, argv)))
+                if spec.name == "select":
+                    db = self.selectable_db(argv[1], db)
+        for watched in self.watches:
+            shard_ids.add(router.shard_of_key(watched.key))
+        if not shard_ids:
+            shard_ids.add(0)
+        watches = self.watches
+        result = await self.run_atomic(atomic, shard_ids, watches)
+        self.release_watches()
+        if result is None:
+            return NULL_ARRAY
+        replies: list[Any] = []
+        atomic_replies = iter(result)
+        for kind, payload in plan:
+            if kind == "atomic":
+                replies.append(next(atomic_replies))
+                continue
+            spec, argv = payload
+            try:
+                if kind == "server":
+                    replies.append(await self.run_on_server(spec, argv))
+                else:
+                    replies.append(await LOCAL_HANDLERS[spec.name](self, argv))
+            except CommandError as error:
+                replies.append(ErrorReply(error.message))
+        return replies
+
+    def selectable_db(self, raw: bytes, current: int) -> int:
+        if raw.lstrip(b"-").isdigit() and 0 <= int(raw) < self.runtime.config["databases"]:
+            return int(raw)
+        return current
+
+    async def watch_keys(self, keys: list[bytes]) -> None:
+        router = self.runtime.router
+        by_shard: dict[int, list[bytes]] = {}
+        for key in keys:
+            by_shard.setdefault(router.shard_of_key(key), []).append(key)
+        for shard_id, shard_keys in by_shard.items():
+            await self.runtime.shards[shard_id].inbox_send.send(
+                Watch(self.db, shard_keys, self.replies_send)
+            )
+            self.watches.extend(await self.replies_receive.receive())
+        self.info.watch_count = len(self.watches)
+
+    def release_watches(self) -> None:
+        if not self.watches:
+            return
+        router = self.runtime.router
+        by_shard: dict[int, list[tuple[int, bytes]]] = {}
+        for watched in self.watches:
+            by_shard.setdefault(router.shard_of_key(watched.key), []).append((watched.db, watched.key))
+        self.watches = []
+        self.info.watch_count = 0
+        for shard_id, keys in by_shard.items():
+            try:
+                self.runtime.shards[shard_id].inbox_send.send_nowait(Unwatch(keys))
+            except (trio.WouldBlock, trio.ClosedResourceError):
+                log.warning("could not release watches on shard %d", shard_id)
+
+
+class _NoReply:
+    """A command that answers nothing (CLIENT REPLY OFF|SKIP itself)."""
+
+
+_NO_REPLY: Any = _NoReply()

@@ -1,0 +1,85 @@
+"""The one argument cursor, and Redis's number parsing rules.
+
+Redis parses integers with ``string2ll`` (no sign but ``-``, no leading zeros,
+no spaces, 64-bit) and doubles with ``strtod`` (no NaN, no spaces). Python's
+``int()`` and ``float()`` accept more (``+1``, `` 1``, ``1_000``, ``nan``), so
+every number from a client goes through the functions here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from protocol import errors
+from protocol.errors import CommandError
+
+INT64_MIN = -(1 << 63)
+INT64_MAX = (1 << 63) - 1
+
+_INTEGER = re.compile(rb"-?[1-9][0-9]*|0")
+_FLOAT = re.compile(
+    rb"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity)", re.IGNORECASE
+)
+
+
+def parse_int(raw: bytes, error: str = errors.NOT_INTEGER) -> int:
+    if len(raw) <= 20 and _INTEGER.fullmatch(raw):
+        value = int(raw)
+        if INT64_MIN <= value <= INT64_MAX:
+            return value
+    raise CommandError(error)
+
+
+def is_int64(raw: bytes) -> bool:
+    if len(raw) <= 20 and _INTEGER.fullmatch(raw):
+        return INT64_MIN <= int(raw) <= INT64_MAX
+    return False
+
+
+def parse_float(raw: bytes, error: str = errors.NOT_FLOAT) -> float:
+    if _FLOAT.fullmatch(raw):
+        return float(raw)
+    raise CommandError(error)
+
+
+def upper(raw: bytes) -> bytes:
+    return raw.upper()
+
+
+class Args:
+    """A cursor over ``argv`` starting after the command name (and subcommand)."""
+
+    __slots__ = ("argv", "position")
+
+    def __init__(self, argv: list[bytes], start: int = 1) -> None:
+        self.argv = argv
+        self.position = start
+
+    def __bool__(self) -> bool:
+        return self.position < len(self.argv)
+
+    @property
+    def remaining(self) -> int:
+        return len(self.argv) - self.position
+
+    def next(self) -> bytes:
+        """The next argument; a missing one is a syntax error."""
+        if self.position >= len(self.argv):
+            raise CommandError(errors.SYNTAX)
+        value = self.argv[self.position]
+        self.position += 1
+        return value
+
+    def next_keyword(self) -> bytes:
+        return self.next().upper()
+
+    def next_int(self, error: str = errors.NOT_INTEGER) -> int:
+        return parse_int(self.next(), error)
+
+    def next_float(self, error: str = errors.NOT_FLOAT) -> float:
+        return parse_float(self.next(), error)
+
+    def rest(self) -> list[bytes]:
+        values = self.argv[self.position :]
+        self.position = len(self.argv)
+        return values

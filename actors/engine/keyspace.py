@@ -1,0 +1,277 @@
+"""The keyspace one shard owns: its databases, their expiry index, WATCH versions.
+
+Rules:
+
+* Values are stored as they are: ``bytes`` for an embstr/int string,
+  ``bytearray`` for a string Redis would keep "raw" (grown by APPEND or
+  SETRANGE), a value object from ``engine.types`` for the other types. No
+  per-key wrapper objects, so a key costs one dict entry (plus one more in
+  ``expires`` when it has a TTL).
+* Every read goes through :meth:`Database.lookup`, which expires the key lazily
+  against ``Keyspace.now_ms`` (set by the owner before each batch; the engine
+  never reads a clock).
+* Writers call :meth:`Database.touch` (through ``ExecContext.touch``) so WATCH
+  sees the change. Only watched keys carry a version, so unwatched keys cost
+  nothing.
+* Active expiry samples keys with a TTL at random as Redis does: a list of
+  keys with a TTL and each key's position in it make sampling O(1).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+STRING_TYPES = (bytes, bytearray)
+
+
+@attrs.define(eq=False, slots=True)
+class ExpiryStats:
+    expired_keys: int = 0
+    expire_cycles: int = 0
+    stale_perc: float = 0.0
+
+
+@attrs.define(eq=False, slots=True)
+class WatchEntry:
+    version: int = 0
+    watchers: int = 0
+
+
+@attrs.define(eq=False, slots=True)
+class Database:
+    """One numbered database of one shard."""
+
+    index: int
+    keyspace: Keyspace
+    data: dict[bytes, Any] = attrs.field(factory=dict)
+    expires: dict[bytes, int] = attrs.field(factory=dict)
+    ttl_keys: list[bytes] = attrs.field(factory=list)
+    ttl_positions: dict[bytes, int] = attrs.field(factory=dict)
+    watched: dict[bytes, WatchEntry] = attrs.field(factory=dict)
+    scans: dict[int, list[bytes]] = attrs.field(factory=dict)
+    next_scan_id: int = 1
+
+    # -- reads ------------------------------------------------------------
+    def lookup(self, key: bytes) -> Any:
+        """The live value of ``key`` or None; an expired key is deleted here."""
+        value = self.data.get(key)
+        if value is not None and self.expires:
+            expire_at = self.expires.get(key)
+            if expire_at is not None and expire_at <= self.keyspace.now_ms:
+                self.expire_key(key)
+                return None
+        return value
+
+    def exists(self, key: bytes) -> bool:
+        return self.lookup(key) is not None
+
+    def get_expire(self, key: bytes) -> int | None:
+        """Absolute expiry in unix ms of a live key, or None for no TTL."""
+        return self.expires.get(key)
+
+    def size(self) -> int:
+        return len(self.data)
+
+    def expires_count(self) -> int:
+        return len(self.expires)
+
+    def keys(self) -> Iterator[bytes]:
+        """Live keys (expired ones are skipped, not deleted: iteration must not
+        mutate)."""
+        now = self.keyspace.now_ms
+        expires = self.expires
+        for key in self.data:
+            expire_at = expires.get(key) if expires else None
+            if expire_at is None or expire_at > now:
+                yield key
+
+    def random_key(self) -> bytes | None:
+        """A random live key; expired picks are deleted and another is tried."""
+        while self.data:
+            key = random_dict_key(self.data)
+            if self.lookup(key) is not None:
+                return key
+        return None
+
+    # -- writes -----------------------------------------------------------
+    def store(self, key: bytes, value: Any) -> None:
+        """Set the value, keeping any TTL (callers clear it when the command says so)."""
+        self.data[key] = value
+
+    def store_new(self, key: bytes, value: Any) -> None:
+        """Set the value and drop any TTL, as SET without KEEPTTL does."""
+        self.data[key] = value
+        if key in self.expires:
+            self._forget_ttl(key)
+
+    def delete(self, key: bytes) -> bool:
+        if self.data.pop(key, None) is None:
+            return False
+        if key in self.expires:
+            self._forget_ttl(key)
+        return True
+
+    def set_expire(self, key: bytes, expire_at_ms: int) -> None:
+        if key not in self.expires:
+            self.ttl_positions[key] = len(self.ttl_keys)
+            self.ttl_keys.append(key)
+        self.expires[key] = expire_at_ms
+
+    def persist(self, key: bytes) -> bool:
+        if key not in self.expires:
+            return False
+        self._forget_ttl(key)
+        return True
+
+    def expire_key(self, key: bytes) -> None:
+        """Remove a key whose time has come (lazy or active expiry)."""
+        self.delete(key)
+        self.keyspace.expiry.expired_keys += 1
+        self.keyspace.on_expired(self.index, key)
+
+    def clear(self) -> None:
+        self.touch_all_existing()
+        self.data = {}
+        self.expires = {}
+        self.ttl_keys = []
+        self.ttl_positions = {}
+        self.scans = {}
+
+    def _forget_ttl(self, key: bytes) -> None:
+        del self.expires[key]
+        position = self.ttl_positions.pop(key)
+        last = self.ttl_keys.pop()
+        if last != key:
+            self.ttl_keys[position] = last
+            self.ttl_positions[last] = position
+
+    # -- WATCH ------------------------------------------------------------
+    def touch(self, key: bytes) -> None:
+        entry = self.watched.get(key)
+        if entry is not None:
+            entry.version += 1
+
+    def touch_all_existing(self) -> None:
+        for key, entry in self.watched.items():
+            if key in self.data:
+                entry.version += 1
+
+    def watch(self, key: bytes) -> tuple[int, bool]:
+        """Start watching; returns (version, alive now)."""
+        entry = self.watched.get(key)
+        if entry is None:
+            entry = self.watched[key] = WatchEntry()
+        entry.watchers += 1
+        return entry.version, self.is_alive(key)
+
+    def unwatch(self, key: bytes) -> None:
+        entry = self.watched.get(key)
+        if entry is None:
+            return
+        entry.watchers -= 1
+        if entry.watchers <= 0:
+            del self.watched[key]
+
+    def watch_version(self, key: bytes) -> int:
+        entry = self.watched.get(key)
+        return entry.version if entry is not None else -1
+
+    def is_alive(self, key: bytes) -> bool:
+        """Exists and not past its TTL, without deleting anything."""
+        if key not in self.data:
+            return False
+        expire_at = self.expires.get(key)
+        return expire_at is None or expire_at > self.keyspace.now_ms
+
+    # -- active expiry ----------------------------------------------------
+    def sample_expired(self, samples: int) -> tuple[int, int]:
+        """Check ``samples`` random keys with a TTL; returns (sampled, expired)."""
+        ttl_keys = self.ttl_keys
+        now = self.keyspace.now_ms
+        sampled = expired = 0
+        for _ in range(min(samples, len(ttl_keys))):
+            if not ttl_keys:
+                break
+            key = ttl_keys[random.randrange(len(ttl_keys))]
+            sampled += 1
+            if self.expires[key] <= now:
+                self.expire_key(key)
+                expired += 1
+        return sampled, expired
+
+
+def random_dict_key(data: dict[bytes, Any]) -> bytes:
+    """A uniformly random key. O(n) in the worst case; dicts have no random access."""
+    skip = random.randrange(len(data))
+    for position, key in enumerate(data):
+        if position == skip:
+            return key
+    raise AssertionError("unreachable")
+
+
+def _no_expired_listener(db_index: int, key: bytes) -> None:
+    return None
+
+
+@attrs.define(eq=False, slots=True)
+class Keyspace:
+    """All databases of one shard, plus the shard-wide clock reading and counters."""
+
+    databases: list[Database] = attrs.field(factory=list)
+    now_ms: int = 0
+    expiry: ExpiryStats = attrs.field(factory=ExpiryStats)
+    keyspace_hits: int = 0
+    keyspace_misses: int = 0
+    on_expired: Any = _no_expired_listener
+
+    @classmethod
+    def create(cls, database_count: int) -> Keyspace:
+        keyspace = cls()
+        keyspace.databases = [Database(index, keyspace) for index in range(database_count)]
+        return keyspace
+
+    def db(self, index: int) -> Database:
+        return self.databases[index]
+
+    def swap(self, first: int, second: int) -> None:
+        """SWAPDB: exchange the contents of two databases; watchers of keys in
+        either see a change."""
+        a, b = self.databases[first], self.databases[second]
+        a.touch_all_existing()
+        b.touch_all_existing()
+        for key, entry in a.watched.items():
+            if key in b.data:
+                entry.version += 1
+        for key, entry in b.watched.items():
+            if key in a.data:
+                entry.version += 1
+        a.data, b.data = b.data, a.data
+        a.expires, b.expires = b.expires, a.expires
+        a.ttl_keys, b.ttl_keys = b.ttl_keys, a.ttl_keys
+        a.ttl_positions, b.ttl_positions = b.ttl_positions, a.ttl_positions
+
+    def active_expire_cycle(
+        self, *, samples: int = 20, max_rounds: int = 64, acceptable_stale: float = 0.25
+    ) -> int:
+        """Redis's adaptive cycle: per database, sample keys with a TTL and repeat
+        while more than ``acceptable_stale`` of a sample had expired, at most
+        ``max_rounds`` rounds (the bound on one cycle's work). Returns keys expired."""
+        self.expiry.expire_cycles += 1
+        total_expired = 0
+        total_sampled = 0
+        for db in self.databases:
+            for _ in range(max_rounds):
+                if not db.ttl_keys:
+                    break
+                sampled, expired = db.sample_expired(samples)
+                total_sampled += sampled
+                total_expired += expired
+                if sampled == 0 or expired <= sampled * acceptable_stale:
+                    break
+        if total_sampled:
+            self.expiry.stale_perc = total_expired / total_sampled
+        return total_expired

@@ -1,0 +1,168 @@
+"""The supervisor: builds the channels, starts the actors, shuts down in order.
+
+Only this module knows the topology. It creates the shards and the runtime
+handles, listens on TCP, spawns one connection actor per client, and runs its
+own inbox of SERVER-scope commands (CONFIG, INFO, SHUTDOWN, DEBUG) one at a
+time.
+
+Shutdown (SIGINT/SIGTERM or SHUTDOWN): close the listeners, stop the
+connections, then send every shard a barrier message and wait for its answer
+so every batch already queued has run, then end the shards.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import socket
+from typing import Any
+
+import attrs
+import trio
+
+from protocol.resp.parser import RequestParser
+
+from actors.clock import WallClock
+from actors.config import SHARDIS_VERSION, Config
+from actors.connection import ClientInfo, Connection
+from actors.messages import ServerRequest, StatisticsRequest
+from actors.router import Router
+from actors.runtime import Runtime
+from actors.shard import Shard
+
+log = logging.getLogger("shardis.server")
+
+
+@attrs.define(eq=False)
+class Server:
+    config: Config
+    clock: Any = attrs.field(factory=WallClock)
+    runtime: Runtime = attrs.field(init=False)
+    inbox: trio.MemoryReceiveChannel[Any] = attrs.field(init=False)
+    listeners: list[trio.SocketListener] = attrs.field(factory=list)
+    port: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        shard_count = self.config["shards"]
+        shards = [Shard.create(shard_id, self.config, self.clock) for shard_id in range(shard_count)]
+        send, self.inbox = trio.open_memory_channel[Any](1024)
+        self.runtime = Runtime(shards, Router(shard_count), self.config, send, self.clock)
+
+    async def run(self, *, task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED) -> None:
+        runtime = self.runtime
+        runtime.started_at = trio.current_time()
+        async with trio.open_nursery() as actors:
+            for shard in runtime.shards:
+                await actors.start(shard.run)
+            actors.start_soon(self.supervise)
+            async with trio.open_nursery() as connections:
+                self.listeners = await trio.open_tcp_listeners(
+                    self.config["port"], host=self.config["bind"].split()[0] or None,
+                    backlog=self.config["tcp-backlog"],
+                )
+                self.port = self.listeners[0].socket.getsockname()[1]
+                connections.start_soon(trio.serve_listeners, self.handle_client, self.listeners)
+                log.warning(
+                    "shardis %s ready: port %d, pid %d, %d shard(s)",
+                    SHARDIS_VERSION, self.port, os.getpid(), len(runtime.shards),
+                )
+                task_status.started(self.port)
+                await runtime.shutdown_requested.wait()
+                for listener in self.listeners:
+                    await listener.aclose()
+                connections.cancel_scope.cancel()
+            await self.drain_shards()
+            actors.cancel_scope.cancel()
+        log.warning("shardis is now ready to exit, bye bye...")
+
+    async def drain_shards(self) -> None:
+        send, receive = trio.open_memory_channel[Any](math.inf)
+        with trio.CancelScope(shield=True):
+            for shard in self.runtime.shards:
+                await shard.inbox_send.send(StatisticsRequest(send))
+                await receive.receive()
+
+    def request_shutdown(self, mode: str = "") -> None:
+        self.runtime.shutdown_mode = mode
+        self.runtime.shutdown_requested.set()
+
+    async def handle_client(self, stream: trio.SocketStream) -> None:
+        runtime = self.runtime
+        runtime.stats.total_connections_received += 1
+        if len(runtime.clients) >= self.config["maxclients"]:
+            runtime.stats.rejected_connections += 1
+            await _send_and_close(stream, b"-ERR max number of clients reached\r\n")
+            return
+        sock = stream.socket
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        now = trio.current_time()
+        client_id = next(runtime.client_ids)
+        info = ClientInfo(
+            client_id=client_id,
+            addr=_format_address(sock.getpeername()),
+            laddr=_format_address(sock.getsockname()),
+            created_at=now,
+            last_interaction=now,
+            fd=sock.fileno(),
+        )
+        parser = RequestParser(
+            max_bulk_len=self.config["proto-max-bulk-len"],
+            max_query_buffer=self.config["client-query-buffer-limit"],
+        )
+        connection = Connection(runtime, stream, info, parser)
+        runtime.clients[client_id] = connection
+        try:
+            with trio.CancelScope() as scope:
+                info.cancel_scope = scope
+                await connection.serve()
+        finally:
+            del runtime.clients[client_id]
+            with trio.CancelScope(shield=True):
+                await stream.aclose()
+
+    async def supervise(self) -> None:
+        from actors.server_commands import SERVER_HANDLERS
+
+        async for request in self.inbox:
+            assert type(request) is ServerRequest
+            reply = await SERVER_HANDLERS[request.name](self, request)
+            request.reply_to.send_nowait(reply)
+
+    def statistics_channel(self) -> tuple[trio.MemorySendChannel[Any], trio.MemoryReceiveChannel[Any]]:
+        return trio.open_memory_channel[Any](math.inf)
+
+
+async def _send_and_close(stream: trio.SocketStream, data: bytes) -> None:
+    try:
+        await stream.send_all(data)
+    except trio.BrokenResourceError:
+        pass
+    finally:
+        await stream.aclose()
+
+
+def _format_address(address: Any) -> str:
+    if isinstance(address, tuple):
+        host, port = address[0], address[1]
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return f"{address}:0"
+
+
+async def serve_forever(config: Config) -> None:
+    """Run a server until SIGINT/SIGTERM or SHUTDOWN."""
+    import signal
+
+    server = Server(config)
+    async with trio.open_nursery() as nursery:
+        with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            nursery.start_soon(_watch_signals, signals, server)
+            await server.run()
+            nursery.cancel_scope.cancel()
+
+
+async def _watch_signals(signals: Any, server: Server) -> None:
+    async for signum in signals:
+        log.warning("received signal %d, scheduling shutdown...", signum)
+        server.request_shutdown()
+        return

@@ -1,0 +1,401 @@
+"""SERVER-scope commands, run one at a time by the supervisor: CONFIG, INFO,
+SHUTDOWN, DEBUG.
+
+INFO gathers each shard's counters by message (DESIGN §7), never by reading
+another actor's state.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import trio
+
+from protocol import errors
+from protocol.errors import CommandError
+from protocol.resp.values import OK, ErrorReply, SimpleString, Verbatim
+
+from actors.config import REDIS_VERSION, SHARDIS_VERSION, PARAMS_BY_NAME, ConfigError
+from actors.messages import ServerRequest, SetActiveExpire, StatisticsRequest
+from actors.shard import ShardStatistics
+
+if TYPE_CHECKING:
+    from actors.server import Server
+
+ServerHandler = Callable[["Server", ServerRequest], Awaitable[Any]]
+SERVER_HANDLERS: dict[str, ServerHandler] = {}
+
+
+class ShutdownStarted:
+    """The reply to a successful SHUTDOWN: the connection closes without a reply."""
+
+
+SHUTDOWN_STARTED = ShutdownStarted()
+
+
+def server_command(*names: str) -> Callable[[ServerHandler], ServerHandler]:
+    def register(handler: ServerHandler) -> ServerHandler:
+        async def guarded(server: Server, request: ServerRequest) -> Any:
+            try:
+                return await handler(server, request)
+            except CommandError as error:
+                return ErrorReply(error.message)
+
+        for name in names:
+            SERVER_HANDLERS[name] = guarded
+        return handler
+
+    return register
+
+
+# -- CONFIG ---------------------------------------------------------------------
+@server_command("config|get")
+async def config_get(server: Server, request: ServerRequest) -> Any:
+    return server.config.get_matching(request.argv[2:])
+
+
+@server_command("config|set")
+async def config_set(server: Server, request: ServerRequest) -> Any:
+    argv = request.argv
+    if len(argv) % 2:
+        raise CommandError(errors.wrong_arity("config|set"))
+    pairs = [(argv[position], argv[position + 1]) for position in range(2, len(argv), 2)]
+    try:
+        server.config.set_many(pairs)
+    except ConfigError as error:
+        raise CommandError(f"ERR {error}") from None
+    return OK
+
+
+@server_command("config|resetstat")
+async def config_resetstat(server: Server, request: ServerRequest) -> Any:
+    runtime = server.runtime
+    runtime.command_counts.clear()
+    runtime.error_counts.clear()
+    stats = runtime.stats
+    stats.total_connections_received = stats.rejected_connections = 0
+    stats.total_net_input_bytes = stats.total_net_output_bytes = stats.total_error_replies = 0
+    return OK
+
+
+@server_command("config|rewrite")
+async def config_rewrite(server: Server, request: ServerRequest) -> Any:
+    path = server.config.config_file
+    if not path:
+        raise CommandError(errors.NO_CONFIG_FILE)
+    rewrite_config_file(path, server.config)
+    return OK
+
+
+def rewrite_config_file(path: str, config: Any) -> None:
+    """Keep the file's lines and comments; replace each directive whose value
+    differs from the default or was in the file; append the rest."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except FileNotFoundError:
+        lines = []
+    written: set[str] = set()
+    output = []
+    for line in lines:
+        words = line.split()
+        name = words[0].lower() if words and not line.lstrip().startswith("#") else ""
+        param = PARAMS_BY_NAME.get(name)
+        if param is None:
+            output.append(line)
+            continue
+        if param.name in written:
+            continue
+        written.add(param.name)
+        output.append(_directive(param, config[param.name]))
+    for param in PARAMS_BY_NAME.values():
+        if param.name not in written and config[param.name] != param.default:
+            written.add(param.name)
+            output.append(_directive(param, config[param.name]))
+    temporary = f"{path}.tmp-{os.getpid()}"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(output) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _directive(param: Any, value: Any) -> str:
+    rendered = param.render(value).decode("utf-8", "surrogateescape")
+    if param.kind == "save" and not rendered:
+        return 'save ""'
+    if not rendered or " " in rendered:
+        rendered = '"' + rendered.replace('"', '\\"') + '"'
+    return f"{param.name} {rendered}"
+
+
+@server_command("config|help")
+async def config_help(server: Server, request: ServerRequest) -> Any:
+    lines = (
+        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>",
+        "    Set the configuration <directive> to <value>.",
+        "RESETSTAT",
+        "    Reset statistics reported by the INFO command.",
+        "REWRITE",
+        "    Rewrite the configuration file.",
+        "HELP",
+        "    Print this help.",
+    )
+    return [SimpleString(line.encode()) for line in lines]
+
+
+# -- SHUTDOWN ------------------------------------------------------------------
+@server_command("shutdown")
+async def shutdown(server: Server, request: ServerRequest) -> Any:
+    modes = {arg.upper() for arg in request.argv[1:]}
+    allowed = {b"NOSAVE", b"SAVE", b"NOW", b"FORCE", b"ABORT"}
+    if not modes <= allowed or (b"SAVE" in modes and b"NOSAVE" in modes):
+        raise CommandError(errors.SYNTAX)
+    if b"ABORT" in modes:
+        if len(modes) > 1:
+            raise CommandError(errors.SYNTAX)
+        raise CommandError(errors.NO_SHUTDOWN_IN_PROGRESS)
+    server.request_shutdown(" ".join(sorted(mode.decode() for mode in modes)))
+    return SHUTDOWN_STARTED
+
+
+# -- INFO -------------------------------------------------------------------------
+DEFAULT_SECTIONS = (
+    "server", "clients", "memory", "persistence", "stats", "replication", "cpu",
+    "modules", "errorstats", "cluster", "keyspace",
+)
+ALL_SECTIONS = DEFAULT_SECTIONS + ("commandstats", "latencystats")
+
+
+async def gather_statistics(server: Server) -> list[ShardStatistics]:
+    send, receive = server.statistics_channel()
+    found = []
+    for shard in server.runtime.shards:
+        await shard.inbox_send.send(StatisticsRequest(send))
+        found.append(await receive.receive())
+    return found
+
+
+@server_command("info")
+async def info(server: Server, request: ServerRequest) -> Any:
+    wanted = [arg.decode("utf-8", "replace").lower() for arg in request.argv[1:]]
+    if not wanted or "default" in wanted:
+        sections = list(DEFAULT_SECTIONS)
+    elif "all" in wanted or "everything" in wanted:
+        sections = list(ALL_SECTIONS)
+    else:
+        sections = [name for name in ALL_SECTIONS if name in wanted]
+    shard_stats = await gather_statistics(server)
+    text = "\r\n".join(
+        _render_section(name, _SECTION_BUILDERS[name](server, shard_stats)) for name in sections
+    )
+    body = text.encode() + (b"\r\n" if text else b"")
+    return Verbatim(body) if request.client.resp3 else body
+
+
+def _render_section(name: str, fields: list[tuple[str, Any]]) -> str:
+    title = "# " + ("CPU" if name == "cpu" else name.capitalize())
+    return "\r\n".join([title] + [f"{key}:{value}" for key, value in fields])
+
+
+def _rss_bytes() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _section_server(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    uptime = int(trio.current_time() - server.runtime.started_at)
+    return [
+        ("redis_version", REDIS_VERSION),
+        ("shardis_version", SHARDIS_VERSION),
+        ("redis_git_sha1", "00000000"),
+        ("redis_git_dirty", 0),
+        ("redis_build_id", "0"),
+        ("redis_mode", "standalone"),
+        ("os", f"{platform.system()} {platform.release()} {platform.machine()}"),
+        ("arch_bits", 64 if sys.maxsize > 2**32 else 32),
+        ("multiplexing_api", "epoll"),
+        ("python_version", platform.python_version()),
+        ("process_id", os.getpid()),
+        ("run_id", server.runtime.run_id),
+        ("tcp_port", server.port),
+        ("server_time_usec", time.time_ns() // 1000),
+        ("uptime_in_seconds", uptime),
+        ("uptime_in_days", uptime // 86400),
+        ("hz", server.config["hz"]),
+        ("configured_hz", server.config["hz"]),
+        ("shards", len(server.runtime.shards)),
+        ("executable", sys.argv[0] if sys.argv else ""),
+        ("config_file", server.config.config_file or ""),
+    ]
+
+
+def _section_clients(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    return [
+        ("connected_clients", len(server.runtime.clients)),
+        ("cluster_connections", 0),
+        ("maxclients", server.config["maxclients"]),
+        ("blocked_clients", 0),
+        ("tracking_clients", 0),
+        ("clients_in_timeout_table", 0),
+    ]
+
+
+def _section_memory(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    rss = _rss_bytes()
+    return [
+        ("used_memory", rss),
+        ("used_memory_human", _human_bytes(rss)),
+        ("used_memory_rss", rss),
+        ("used_memory_rss_human", _human_bytes(rss)),
+        ("used_memory_peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024),
+        ("maxmemory", server.config["maxmemory"]),
+        ("maxmemory_human", _human_bytes(server.config["maxmemory"])),
+        ("maxmemory_policy", server.config["maxmemory-policy"]),
+        ("mem_allocator", "pymalloc"),
+    ]
+
+
+def _section_persistence(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    return [
+        ("loading", 0),
+        ("async_loading", 0),
+        ("rdb_changes_since_last_save", 0),
+        ("rdb_bgsave_in_progress", 0),
+        ("rdb_last_save_time", int(time.time())),
+        ("rdb_last_bgsave_status", "ok"),
+        ("aof_enabled", 1 if server.config["appendonly"] else 0),
+        ("aof_rewrite_in_progress", 0),
+        ("aof_last_write_status", "ok"),
+    ]
+
+
+def _section_stats(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    runtime = server.runtime
+    total_commands = sum(entry[0] for entry in runtime.command_counts.values())
+    return [
+        ("total_connections_received", runtime.stats.total_connections_received),
+        ("total_commands_processed", total_commands),
+        ("instantaneous_ops_per_sec", 0),
+        ("total_net_input_bytes", runtime.stats.total_net_input_bytes),
+        ("total_net_output_bytes", runtime.stats.total_net_output_bytes),
+        ("rejected_connections", runtime.stats.rejected_connections),
+        ("expired_keys", sum(s.expired_keys for s in stats)),
+        ("evicted_keys", 0),
+        ("keyspace_hits", sum(s.keyspace_hits for s in stats)),
+        ("keyspace_misses", sum(s.keyspace_misses for s in stats)),
+        ("pubsub_channels", 0),
+        ("pubsub_patterns", 0),
+        ("total_error_replies", runtime.stats.total_error_replies),
+        ("shard_batches", sum(s.batches for s in stats)),
+        ("shard_leases", sum(s.leases for s in stats)),
+    ]
+
+
+def _section_replication(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    return [
+        ("role", "master"),
+        ("connected_slaves", 0),
+        ("master_replid", server.runtime.run_id),
+        ("master_repl_offset", 0),
+    ]
+
+
+def _section_cpu(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return [
+        ("used_cpu_sys", f"{usage.ru_stime:.6f}"),
+        ("used_cpu_user", f"{usage.ru_utime:.6f}"),
+    ]
+
+
+def _section_modules(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    return []
+
+
+def _section_errorstats(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    return [
+        (f"errorstat_{prefix}", f"count={count}")
+        for prefix, count in sorted(server.runtime.error_counts.items())
+    ]
+
+
+def _section_cluster(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    return [("cluster_enabled", 0)]
+
+
+def _section_commandstats(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    return [
+        (f"cmdstat_{name}", f"calls={calls},usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls={failed}")
+        for name, (calls, failed) in sorted(server.runtime.command_counts.items())
+    ]
+
+
+def _section_latencystats(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    return []
+
+
+def _section_keyspace(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+    fields = []
+    for index in range(server.config["databases"]):
+        keys = sum(s.keys[index] for s in stats)
+        expires = sum(s.expires[index] for s in stats)
+        if keys:
+            fields.append((f"db{index}", f"keys={keys},expires={expires},avg_ttl=0"))
+    return fields
+
+
+_SECTION_BUILDERS = {
+    "server": _section_server,
+    "clients": _section_clients,
+    "memory": _section_memory,
+    "persistence": _section_persistence,
+    "stats": _section_stats,
+    "replication": _section_replication,
+    "cpu": _section_cpu,
+    "modules": _section_modules,
+    "errorstats": _section_errorstats,
+    "cluster": _section_cluster,
+    "commandstats": _section_commandstats,
+    "latencystats": _section_latencystats,
+    "keyspace": _section_keyspace,
+}
+
+
+def _human_bytes(value: int) -> str:
+    for unit in ("B", "K", "M", "G"):
+        if value < 1024 or unit == "G":
+            return f"{value:.2f}{unit}" if unit != "B" else f"{value}B"
+        value /= 1024  # type: ignore[assignment]
+    return f"{value}"
+
+
+# -- DEBUG --------------------------------------------------------------------------
+@server_command("debug")
+async def debug(server: Server, request: ServerRequest) -> Any:
+    if server.config["enable-debug-command"] == "no":
+        raise CommandError(errors.DEBUG_DISABLED)
+    argv = request.argv
+    sub = argv[1].lower()
+    if sub == b"sleep" and len(argv) == 3:
+        await trio.sleep(float(argv[2]))
+        return OK
+    if sub == b"set-active-expire" and len(argv) == 3:
+        for shard in server.runtime.shards:
+            await shard.inbox_send.send(SetActiveExpire(argv[2] != b"0"))
+        return OK
+    if sub == b"error" and len(argv) == 3:
+        return ErrorReply(argv[2].decode("utf-8", "surrogateescape"))
+    raise CommandError(errors.debug_unknown_subcommand(argv[1]))

@@ -1,0 +1,211 @@
+"""The shard actor: owns one :class:`Keyspace` and runs batches synchronously.
+
+Loop: wait for a message, then handle it and every message already queued
+behind it (``receive_nowait``) before waiting again, so a busy shard pays one
+wake-up per burst, not per batch. Handling a Batch or an Atomic runs every
+command with no checkpoint in between: nothing else can see the keyspace
+half-way. A Lease hands the keyspace to a coordinator and parks until it is
+given back; the inbox just fills up meanwhile.
+
+The active expiry timer is a second task that only *sends* ExpireTick
+messages, so expiry runs inside the loop like any other batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import attrs
+import trio
+
+from protocol.errors import CommandError
+from protocol.resp.values import ErrorReply
+
+from actors.engine.context import ClientState, ExecContext
+from actors.engine.dispatch import HANDLERS, load_families
+from actors.engine.keyspace import Keyspace
+from actors.messages import (
+    Atomic,
+    Batch,
+    ExpireTick,
+    Lease,
+    SetActiveExpire,
+    StatisticsRequest,
+    Unwatch,
+    Watch,
+    WatchedKey,
+)
+
+log = logging.getLogger("shardis.shard")
+
+INTERNAL_ERROR = "ERR internal error while executing '{}' (see the server log)"
+
+
+@attrs.frozen
+class ShardStatistics:
+    shard_id: int
+    keys: tuple[int, ...]
+    expires: tuple[int, ...]
+    keyspace_hits: int
+    keyspace_misses: int
+    expired_keys: int
+    expire_cycles: int
+    batches: int
+    commands: int
+    leases: int
+
+
+@attrs.define(eq=False)
+class Shard:
+    shard_id: int
+    keyspace: Keyspace
+    clock: Any
+    config: Any
+    inbox: trio.MemoryReceiveChannel[Any]
+    inbox_send: trio.MemorySendChannel[Any]
+    context: ExecContext = attrs.field(init=False)
+    batches: int = 0
+    commands: int = 0
+    leases: int = 0
+    active_expire: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        load_families()
+        self.context = ExecContext(self.keyspace, self.keyspace.databases[0])
+        self.context.database_count = len(self.keyspace.databases)
+
+    @classmethod
+    def create(cls, shard_id: int, config: Any, clock: Any, inbox_size: int = 4096) -> Shard:
+        send, receive = trio.open_memory_channel[Any](inbox_size)
+        keyspace = Keyspace.create(config["databases"])
+        return cls(shard_id, keyspace, clock, config, receive, send)
+
+    def statistics(self) -> ShardStatistics:
+        ks = self.keyspace
+        return ShardStatistics(
+            shard_id=self.shard_id,
+            keys=tuple(db.size() for db in ks.databases),
+            expires=tuple(db.expires_count() for db in ks.databases),
+            keyspace_hits=ks.keyspace_hits,
+            keyspace_misses=ks.keyspace_misses,
+            expired_keys=ks.expiry.expired_keys,
+            expire_cycles=ks.expiry.expire_cycles,
+            batches=self.batches,
+            commands=self.commands,
+            leases=self.leases,
+        )
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(self._expire_timer)
+            task_status.started()
+            inbox = self.inbox
+            while True:
+                try:
+                    message = await inbox.receive()
+                except trio.EndOfChannel:
+                    nursery.cancel_scope.cancel()
+                    return
+                while True:
+                    if type(message) is Lease:
+                        await self._lend(message)
+                    else:
+                        self.handle(message)
+                    try:
+                        message = inbox.receive_nowait()
+                    except (trio.WouldBlock, trio.EndOfChannel):
+                        break
+
+    def handle(self, message: Any) -> None:
+        kind = type(message)
+        if kind is Batch:
+            message.reply_to.send_nowait(self.run_batch(message.commands, message.client))
+        elif kind is Atomic:
+            message.reply_to.send_nowait(self.run_atomic(message))
+        elif kind is ExpireTick:
+            if self.active_expire:
+                self.keyspace.now_ms = self.clock.now_ms()
+                self.keyspace.active_expire_cycle()
+        elif kind is SetActiveExpire:
+            self.active_expire = message.enabled
+        elif kind is Watch:
+            self.keyspace.now_ms = self.clock.now_ms()
+            db = self.keyspace.databases[message.db]
+            watched = []
+            for key in message.keys:
+                version, alive = db.watch(key)
+                watched.append(WatchedKey(message.db, key, version, alive))
+            message.reply_to.send_nowait(watched)
+        elif kind is Unwatch:
+            for db_index, key in message.keys:
+                self.keyspace.databases[db_index].unwatch(key)
+        elif kind is StatisticsRequest:
+            message.reply_to.send_nowait(self.statistics())
+        else:
+            raise TypeError(f"shard got an unknown message {message!r}")
+
+    def run_batch(self, commands: list[tuple[int, str, list[bytes]]], client: ClientState) -> list[Any]:
+        keyspace = self.keyspace
+        keyspace.now_ms = self.clock.now_ms()
+        ctx = self.context
+        ctx.client = client
+        databases = keyspace.databases
+        replies = []
+        append = replies.append
+        for db_index, name, argv in commands:
+            ctx.db = databases[db_index]
+            try:
+                append(HANDLERS[name](ctx, argv))
+            except CommandError as error:
+                append(ErrorReply(error.message))
+            except Exception:
+                log.exception("bug while executing %r", argv[:8])
+                append(ErrorReply(INTERNAL_ERROR.format(name)))
+        self.batches += 1
+        self.commands += len(commands)
+        self.flush_effects(ctx)
+        return replies
+
+    def run_atomic(self, message: Atomic) -> list[Any] | None:
+        self.keyspace.now_ms = self.clock.now_ms()
+        if not watches_hold(self.keyspace, message.watches):
+            return None
+        return self.run_batch(message.commands, message.client)
+
+    def flush_effects(self, ctx: ExecContext) -> None:
+        """Hand propagated writes and keyspace events on (AOF, replicas, hub)."""
+        if ctx.propagated:
+            ctx.propagated.clear()
+        if ctx.events:
+            ctx.events.clear()
+
+    async def _lend(self, lease: Lease) -> None:
+        if lease.released.is_set():
+            return
+        self.leases += 1
+        self.keyspace.now_ms = self.clock.now_ms()
+        lease.reply_to.send_nowait(self)
+        await lease.released.wait()
+
+    async def _expire_timer(self) -> None:
+        interval = 1.0 / max(self.config["hz"], 1)
+        while True:
+            await trio.sleep(interval)
+            try:
+                self.inbox_send.send_nowait(ExpireTick())
+            except trio.WouldBlock:
+                continue  # a full inbox means a busy shard: skip this tick
+            except trio.ClosedResourceError:
+                return
+
+
+def watches_hold(keyspace: Any, watches: list[WatchedKey]) -> bool:
+    """EXEC's check: no watched key was written, and none that was alive expired."""
+    for watched in watches:
+        db = keyspace.databases[watched.db]
+        if db.watch_version(watched.key) != watched.version:
+            return False
+        if watched.alive and not db.is_alive(watched.key):
+            return False
+    return True

@@ -1,0 +1,183 @@
+"""Every Redis error text shardis can send, in one place.
+
+Texts are byte-identical to Redis 7. Handlers raise :class:`CommandError`
+with one of these texts (or a formatter below); the dispatcher turns it into
+an :class:`~protocol.resp.values.ErrorReply`. No other module spells out a
+Redis error literal.
+"""
+
+from __future__ import annotations
+
+
+class CommandError(Exception):
+    """A command failed with a Redis error reply; ``message`` is the full text."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ProtocolError(Exception):
+    """The peer sent bytes that are not RESP. Redis replies ``-ERR <message>``
+    and closes the connection. ``message`` starts with ``Protocol error:``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# generic
+SYNTAX = "ERR syntax error"
+NOT_INTEGER = "ERR value is not an integer or out of range"
+NOT_FLOAT = "ERR value is not a valid float"
+WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
+NO_SUCH_KEY = "ERR no such key"
+INCR_OVERFLOW = "ERR increment or decrement would overflow"
+INCR_NAN_OR_INF = "ERR increment would produce NaN or Infinity"
+DECR_MIN = "ERR decrement would overflow"
+LCS_LEN_AND_IDX = "ERR If you want both the length and indexes, please just use IDX."
+LCS_NOT_STRINGS = "ERR The specified keys must contain string values"
+UNSUPPORTED_OPTION = "ERR Unsupported option {}"
+GT_AND_LT = "ERR GT and LT options at the same time are not compatible"
+STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+OFFSET_OUT_OF_RANGE = "ERR offset is out of range"
+INVALID_EXPIRE = "ERR invalid expire time in '{}' command"
+DB_INDEX_OUT_OF_RANGE = "ERR DB index is out of range"
+INVALID_FIRST_DB = "ERR invalid first DB index"
+INVALID_SECOND_DB = "ERR invalid second DB index"
+SAME_OBJECT = "ERR source and destination objects are the same"
+NOT_POSITIVE = "ERR {} must be positive"
+NX_XX_GT_LT = "ERR NX and XX, GT or LT options at the same time are not compatible"
+GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible"
+TIMEOUT_NOT_FLOAT = "ERR timeout is not a float or out of range"
+TIMEOUT_NEGATIVE = "ERR timeout is negative"
+INVALID_CURSOR = "ERR invalid cursor"
+NOAUTH = "NOAUTH Authentication required."
+WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled."
+NOT_ALLOWED_IN_PUBSUB = (
+    "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET "
+    "are allowed in this context"
+)
+DEBUG_DISABLED = (
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+    "you can run it from a local connection, otherwise you need to set this option in the "
+    "configuration file, and then restart the server."
+)
+
+# connection
+AUTH_WITHOUT_PASSWORD = (
+    "ERR AUTH <password> called without any password configured for the default user. "
+    "Are you sure your configuration is correct?"
+)
+NOPROTO = "NOPROTO unsupported protocol version"
+PROTOCOL_VERSION_NOT_INTEGER = "ERR Protocol version is not an integer or out of range"
+NOAUTH_HELLO = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"
+CLIENT_NAME_CHARS = "ERR Client names cannot contain spaces, newlines or special characters."
+INVALID_CLIENT_ID = "ERR client-id should be greater than 0"
+NO_SUCH_CLIENT = "ERR No such client"
+TIMEOUT_NOT_INTEGER = "ERR timeout is not an integer or out of range"
+
+
+def hello_syntax(option: bytes) -> str:
+    return f"ERR Syntax error in HELLO option '{option.decode('utf-8', 'replace')}'"
+
+
+def unknown_client_type(kind: bytes) -> str:
+    return f"ERR Unknown client type '{kind.decode('utf-8', 'replace')}'"
+
+
+def unrecognized_setinfo(attribute: bytes) -> str:
+    return f"ERR Unrecognized option '{attribute.decode('utf-8', 'replace')}'"
+
+
+def setinfo_chars(attribute: bytes) -> str:
+    return f"ERR {attribute.decode().upper()} cannot contain spaces, newlines or special characters."
+
+
+NO_CONFIG_FILE = "ERR The server is running without a config file"
+NO_SHUTDOWN_IN_PROGRESS = "ERR No shutdown in progress."
+
+
+def debug_unknown_subcommand(sub: bytes) -> str:
+    return unknown_subcommand(sub, "DEBUG")
+
+
+# transactions
+MULTI_NESTED = "ERR MULTI calls can not be nested"
+EXEC_WITHOUT_MULTI = "ERR EXEC without MULTI"
+DISCARD_WITHOUT_MULTI = "ERR DISCARD without MULTI"
+WATCH_IN_MULTI = "ERR WATCH inside MULTI is not allowed"
+EXECABORT = "EXECABORT Transaction discarded because of previous errors."
+COMMAND_NOT_ALLOWED_IN_MULTI = "ERR Command not allowed inside a transaction"
+
+
+def unknown_command(name: bytes, args: list[bytes]) -> str:
+    """Redis shows the name and then quoted arguments while the list is under
+    128 bytes, each cut to fit, every one followed by a space."""
+    shown = b""
+    for arg in args:
+        if len(shown) >= 128:
+            break
+        shown += b"'" + _c_string(arg)[: 128 - len(shown)] + b"' "
+    text = b"ERR unknown command '" + _c_string(name)[:128] + b"', with args beginning with: " + shown
+    return _sanitize(text)
+
+
+def unknown_subcommand(sub: bytes, container: bytes | str) -> str:
+    """``container`` is the command name as the client sent it (upper-cased)."""
+    parent = container.decode("utf-8", "replace") if isinstance(container, bytes) else container
+    return _sanitize(
+        b"ERR unknown subcommand '"
+        + _c_string(sub)[:128]
+        + b"'. Try "
+        + parent.upper().encode()
+        + b" HELP."
+    )
+
+
+def wrong_arity(name: str) -> str:
+    return f"ERR wrong number of arguments for '{name.lower()}' command"
+
+
+def invalid_expire(name: str) -> str:
+    return INVALID_EXPIRE.format(name.lower())
+
+
+def _c_string(arg: bytes) -> bytes:
+    """Redis formats arguments with ``%s``: a NUL byte ends them."""
+    return arg.split(b"\0", 1)[0]
+
+
+def _sanitize(text: bytes) -> str:
+    """Newlines would break the protocol; Redis turns CR and LF into spaces."""
+    return text.replace(b"\r", b" ").replace(b"\n", b" ").decode("utf-8", "replace")
+
+
+# COMMAND GETKEYS / GETKEYSANDFLAGS
+INVALID_COMMAND_SPECIFIED = "ERR Invalid command specified"
+NO_KEY_ARGUMENTS = "ERR The command has no key arguments"
+INVALID_NUMBER_OF_ARGUMENTS = "ERR Invalid number of arguments specified for command"
+INVALID_ARGUMENTS = "ERR Invalid arguments specified for command"
+
+
+# ---------------------------------------------------------------------------
+# protocol: RESP wire errors (protocol/resp/). These are ProtocolError messages,
+# without the "ERR " prefix: the connection sends "-ERR <message>" and closes.
+# Texts checked byte for byte against redis-server 7.0.
+# ---------------------------------------------------------------------------
+PROTOCOL_INVALID_MULTIBULK_LENGTH = "Protocol error: invalid multibulk length"
+PROTOCOL_INVALID_BULK_LENGTH = "Protocol error: invalid bulk length"
+PROTOCOL_EXPECTED_DOLLAR = "Protocol error: expected '$', got '{}'"
+PROTOCOL_UNBALANCED_QUOTES = "Protocol error: unbalanced quotes in request"
+PROTOCOL_TOO_BIG_INLINE = "Protocol error: too big inline request"
+PROTOCOL_TOO_BIG_MBULK_COUNT = "Protocol error: too big mbulk count string"
+PROTOCOL_TOO_BIG_BULK_COUNT = "Protocol error: too big bulk count string"
+PROTOCOL_UNAUTHENTICATED_MULTIBULK_LENGTH = "Protocol error: unauthenticated multibulk length"
+PROTOCOL_UNAUTHENTICATED_BULK_LENGTH = "Protocol error: unauthenticated bulk length"
+# Redis sends no reply here: it logs "Closing client that reached max query
+# buffer length" and drops the connection.
+PROTOCOL_QUERY_BUFFER_LIMIT = "Protocol error: query buffer limit exceeded"
+# the reply reader (a server sent bytes that are not RESP)
+PROTOCOL_BAD_REPLY_TYPE = "Protocol error: invalid reply type byte {!r}"
+PROTOCOL_BAD_REPLY_LINE = "Protocol error: invalid {} line {!r}"
+PROTOCOL_BAD_REPLY_TERMINATOR = "Protocol error: bulk payload not terminated by CRLF"
