@@ -51,11 +51,8 @@ class Server:
 
     async def run(self, *, task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED) -> None:
         runtime = self.runtime
-        runtime.started_at = trio.current_time()
         async with trio.open_nursery() as actors:
-            for shard in runtime.shards:
-                await actors.start(shard.run)
-            actors.start_soon(self.supervise)
+            await self.start_actors(actors)
             async with trio.open_nursery() as connections:
                 self.listeners = await trio.open_tcp_listeners(
                     self.config["port"], host=self.config["bind"].split()[0] or None,
@@ -76,6 +73,13 @@ class Server:
             actors.cancel_scope.cancel()
         log.warning("shardis is now ready to exit, bye bye...")
 
+    async def start_actors(self, nursery: trio.Nursery) -> None:
+        """Start the shards and the supervisor's inbox (everything but the listener)."""
+        self.runtime.started_at = trio.current_time()
+        for shard in self.runtime.shards:
+            await nursery.start(shard.run)
+        nursery.start_soon(self.supervise)
+
     async def drain_shards(self) -> None:
         send, receive = trio.open_memory_channel[Any](math.inf)
         with trio.CancelScope(shield=True):
@@ -87,7 +91,7 @@ class Server:
         self.runtime.shutdown_mode = mode
         self.runtime.shutdown_requested.set()
 
-    async def handle_client(self, stream: trio.SocketStream) -> None:
+    async def handle_client(self, stream: trio.SocketStream) -> None:  # noqa: D401
         runtime = self.runtime
         runtime.stats.total_connections_received += 1
         if len(runtime.clients) >= self.config["maxclients"]:
@@ -96,15 +100,18 @@ class Server:
             return
         sock = stream.socket
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        await self.serve_stream(
+            stream, _format_address(sock.getpeername()), _format_address(sock.getsockname()),
+            sock.fileno(),
+        )
+
+    async def serve_stream(self, stream: trio.abc.Stream, addr: str, laddr: str, fd: int = -1) -> None:
+        """Run one connection actor over any byte stream (TCP, or memory streams in tests)."""
+        runtime = self.runtime
         now = trio.current_time()
         client_id = next(runtime.client_ids)
         info = ClientInfo(
-            client_id=client_id,
-            addr=_format_address(sock.getpeername()),
-            laddr=_format_address(sock.getsockname()),
-            created_at=now,
-            last_interaction=now,
-            fd=sock.fileno(),
+            client_id=client_id, addr=addr, laddr=laddr, created_at=now, last_interaction=now, fd=fd
         )
         parser = RequestParser(
             max_bulk_len=self.config["proto-max-bulk-len"],

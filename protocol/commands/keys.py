@@ -7,7 +7,8 @@ other spec goes through the general walk of ``getKeysUsingKeySpecs``.
 
 A spec may carry ``extra["keys_proc"]``: ``argv -> [(position, flags), ...]``,
 used, as Redis uses a command's getkeys procedure, when its key specs have
-``variable_flags`` (SET's flags depend on GET) or cannot describe the keys.
+``variable_flags`` (SET's flags depend on GET; positions still come from the
+spec) or cannot describe the keys.
 """
 
 from __future__ import annotations
@@ -73,9 +74,11 @@ _PLANS: dict[str, tuple[CommandSpec, tuple[int, int, int] | KeysProc]] = {}
 
 def _compile(spec: CommandSpec) -> tuple[int, int, int] | KeysProc:
     specs = spec.key_specs
+    # variable_flags means only the flags depend on argv (SET ... GET): the
+    # positions still come straight from the spec.
     if (
         len(specs) == 1
-        and "keys_proc" not in spec.extra
+        and ("keys_proc" not in spec.extra or "variable_flags" in specs[0].flags)
         and specs[0].begin_index is not None
         and specs[0].find == "range"
         and specs[0].limit == 0

@@ -193,9 +193,16 @@ class RequestParser:
         if self._chunks:
             self._merge()
         buf = self._buffer
+        find = buf.find
         pos = self._pos
         end = len(buf)
         max_inline = self.max_inline_size
+        # One comparison per header on the hot path; the slow path tells which limit.
+        count_limit = self.max_multibulk_len
+        bulk_limit = self.max_bulk_len
+        if not self.authenticated:
+            count_limit = min(count_limit, _UNAUTHENTICATED_MAX_MULTIBULK)
+            bulk_limit = min(bulk_limit, _UNAUTHENTICATED_MAX_BULK)
         args = self._args
         left = self._args_left
         bulk_len = self._bulk_len
@@ -206,7 +213,7 @@ class RequestParser:
                     needed = 1
                     break
                 if buf[pos] != _STAR:
-                    line_end = buf.find(b"\n", pos)
+                    line_end = find(b"\n", pos)
                     if line_end < 0 or line_end - pos > max_inline:
                         if line_end >= 0 or end - pos > max_inline:
                             return self._fail(found, ProtocolError(errors.PROTOCOL_TOO_BIG_INLINE))
@@ -233,7 +240,7 @@ class RequestParser:
                             needed = 0
                             break
                     continue
-                header_end = buf.find(b"\r", pos)
+                header_end = find(b"\r", pos)
                 if header_end < 0 or header_end - pos > max_inline:
                     if header_end >= 0 or end - pos > max_inline:
                         return self._fail(found, ProtocolError(errors.PROTOCOL_TOO_BIG_MBULK_COUNT))
@@ -260,12 +267,12 @@ class RequestParser:
                             found, ProtocolError(errors.PROTOCOL_INVALID_MULTIBULK_LENGTH)
                         )
                     count = parsed
-                if count > self.max_multibulk_len:
-                    return self._fail(found, ProtocolError(errors.PROTOCOL_INVALID_MULTIBULK_LENGTH))
-                if count > _UNAUTHENTICATED_MAX_MULTIBULK and not self.authenticated:
-                    return self._fail(
-                        found, ProtocolError(errors.PROTOCOL_UNAUTHENTICATED_MULTIBULK_LENGTH)
-                    )
+                if count > count_limit:
+                    if count > self.max_multibulk_len:
+                        text = errors.PROTOCOL_INVALID_MULTIBULK_LENGTH
+                    else:
+                        text = errors.PROTOCOL_UNAUTHENTICATED_MULTIBULK_LENGTH
+                    return self._fail(found, ProtocolError(text))
                 pos = header_end + 2
                 if count <= 0:
                     continue
@@ -273,7 +280,7 @@ class RequestParser:
                 left = count
             while left:
                 if bulk_len < 0:
-                    header_end = buf.find(b"\r", pos)
+                    header_end = find(b"\r", pos)
                     if header_end < 0 or header_end - pos > max_inline:
                         if header_end >= 0 or end - pos > max_inline:
                             return self._fail(
@@ -307,12 +314,12 @@ class RequestParser:
                                 found, ProtocolError(errors.PROTOCOL_INVALID_BULK_LENGTH)
                             )
                         bulk_len = parsed
-                    if bulk_len > self.max_bulk_len:
-                        return self._fail(found, ProtocolError(errors.PROTOCOL_INVALID_BULK_LENGTH))
-                    if bulk_len > _UNAUTHENTICATED_MAX_BULK and not self.authenticated:
-                        return self._fail(
-                            found, ProtocolError(errors.PROTOCOL_UNAUTHENTICATED_BULK_LENGTH)
-                        )
+                    if bulk_len > bulk_limit:
+                        if bulk_len > self.max_bulk_len:
+                            text = errors.PROTOCOL_INVALID_BULK_LENGTH
+                        else:
+                            text = errors.PROTOCOL_UNAUTHENTICATED_BULK_LENGTH
+                        return self._fail(found, ProtocolError(text))
                     pos = header_end + 2
                 stop = pos + bulk_len
                 if stop + 2 > end:
