@@ -24,7 +24,7 @@ import trio
 from protocol import errors
 from protocol.commands.spec import CommandSpec, Scope
 from protocol.commands.table import resolve
-from protocol.errors import CommandError
+from protocol.errors import CommandError, ProtocolError
 from protocol.resp.parser import QueryBufferLimitExceeded, RequestParser
 from protocol.resp.values import NULL_ARRAY, QUEUED, ErrorReply
 from protocol.resp.writer import encode_many
@@ -32,6 +32,7 @@ from protocol.resp.writer import encode_many
 from actors.engine.context import ClientState
 from actors.messages import Atomic, Batch, ServerRequest, Unwatch, Watch, WatchedKey
 from actors.runtime import Runtime
+from actors.shard import INTERNAL_ERROR
 from actors.transaction import run_leased
 
 log = logging.getLogger("shardis.connection")
@@ -78,7 +79,7 @@ class Connection:
     multi: list[tuple[CommandSpec, list[bytes]]] | None = None
     multi_failed: bool = False
     watches: list[WatchedKey] = attrs.field(factory=list)
-    authenticated: bool = True
+    is_authenticated: bool = True
     reply_mode: str = "on"
     closing: bool = False
 
@@ -86,6 +87,16 @@ class Connection:
         self.replies_send, self.replies_receive = trio.open_memory_channel[Any](math.inf)
         self.client.client_id = self.info.client_id
         self.authenticated = not self.runtime.config["requirepass"]
+
+    @property
+    def authenticated(self) -> bool:
+        return self.is_authenticated
+
+    @authenticated.setter
+    def authenticated(self, value: bool) -> None:
+        # Before AUTH, Redis's parser refuses big multibulk counts and bulks.
+        self.is_authenticated = value
+        self.parser.authenticated = value
 
     # -- the loop ----------------------------------------------------------
     async def serve(self) -> None:
@@ -107,14 +118,17 @@ class Connection:
                 return
             runtime.stats.total_net_input_bytes += len(data)
             self.info.last_interaction = trio.current_time()
+            failure: ProtocolError | None = None
             try:
                 parser.feed(data)
                 requests = parser.requests()
             except QueryBufferLimitExceeded:
                 log.warning("closing client %d: query buffer limit", self.info.client_id)
                 return
+            except ProtocolError as error:
+                requests, failure = [], error
             replies = await self.run_requests(requests) if requests else []
-            failure = parser.error
+            failure = failure or parser.error
             if failure is not None:
                 replies.append(ErrorReply("ERR " + failure.message))
                 self.closing = True
@@ -149,7 +163,7 @@ class Connection:
                 counts[name] = [1, 0]
             else:
                 entry[0] += 1
-            if not self.authenticated and "no_auth" not in spec.flags:
+            if not self.is_authenticated and "no_auth" not in spec.flags:
                 replies.append(ErrorReply(errors.NOAUTH))
                 continue
             if self.multi is not None and name not in MULTI_CONTROL:
@@ -273,6 +287,9 @@ class Connection:
         except CommandError as error:
             self.count_error(error.message)
             return ErrorReply(error.message)
+        except Exception:
+            log.exception("bug while executing %r", argv[:8])
+            return ErrorReply(INTERNAL_ERROR.format(spec.name))
 
     # -- transactions --------------------------------------------------------
     async def exec_transaction(self) -> Any:

@@ -22,6 +22,7 @@ import attrs
 import trio
 
 from protocol.resp.parser import RequestParser
+from protocol.resp.values import ErrorReply
 
 from actors.clock import WallClock
 from actors.config import SHARDIS_VERSION, Config
@@ -29,7 +30,7 @@ from actors.connection import ClientInfo, Connection
 from actors.messages import ServerRequest, StatisticsRequest
 from actors.router import Router
 from actors.runtime import Runtime
-from actors.shard import Shard
+from actors.shard import INTERNAL_ERROR, Shard
 
 log = logging.getLogger("shardis.server")
 
@@ -123,6 +124,9 @@ class Server:
             with trio.CancelScope() as scope:
                 info.cancel_scope = scope
                 await connection.serve()
+        except Exception:
+            # A bug in one connection must not take the server down (DESIGN §9).
+            log.exception("connection %d failed; closing it", client_id)
         finally:
             del runtime.clients[client_id]
             with trio.CancelScope(shield=True):
@@ -133,7 +137,11 @@ class Server:
 
         async for request in self.inbox:
             assert type(request) is ServerRequest
-            reply = await SERVER_HANDLERS[request.name](self, request)
+            try:
+                reply = await SERVER_HANDLERS[request.name](self, request)
+            except Exception:
+                log.exception("bug while executing %r", request.argv[:8])
+                reply = ErrorReply(INTERNAL_ERROR.format(request.name))
             request.reply_to.send_nowait(reply)
 
     def statistics_channel(self) -> tuple[trio.MemorySendChannel[Any], trio.MemoryReceiveChannel[Any]]:
