@@ -1,0 +1,189 @@
+"""The client: ``open_client()``, command execution over the pool, scan helpers,
+pipelines, transactions and subscriptions.
+
+``await client.get("k")`` takes a connection from the pool, writes one request,
+reads one reply and gives the connection back; concurrent tasks use concurrent
+connections (up to ``pool_size``, then they wait their turn). An error reply is
+raised as its :class:`~client.errors.ResponseError`; any other reply is converted
+(:mod:`client.replies`) and passed through the method's callback. With
+``command_timeout`` each command runs under ``trio.fail_after``; a command that
+times out raises :class:`~client.errors.TimeoutError` and its connection is
+closed, because its reply may still come.
+"""
+
+from __future__ import annotations
+
+import ssl as ssl_module
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Awaitable, Callable
+
+import attrs
+import trio
+
+from protocol.resp import ErrorReply, encode_command
+
+from .commands import Commands
+from .errors import ConnectionError, TimeoutError, WatchError, error_from_reply
+from .generated import install
+from .options import ConnectionOptions, parse_url
+from .pipeline import Pipeline
+from .pool import ConnectionPool
+from .pubsub import Subscription
+from .replies import Callback, converter
+
+__all__ = ["Client", "open_client"]
+
+
+@attrs.define(eq=False)
+class Client(Commands):
+    options: ConnectionOptions
+    pool: ConnectionPool
+    _convert: Callable[[Any], Any] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._convert = converter(self.options.decode, self.options.encoding)
+
+    def statistics(self) -> Any:
+        return self.pool.statistics()
+
+    def _run(self, callback: Callback | None, *args: Any) -> Awaitable[Any]:
+        return self._execute(callback, args)
+
+    async def _execute(self, callback: Callback | None, args: tuple[Any, ...]) -> Any:
+        timeout = self.options.command_timeout
+        if timeout is None:
+            reply = await self._round_trip(encode_command(args))
+        else:
+            try:
+                with trio.fail_after(timeout):
+                    reply = await self._round_trip(encode_command(args))
+            except trio.TooSlowError as error:
+                raise TimeoutError(f"{args[0]} timed out after {timeout} s") from error
+        if type(reply) is ErrorReply:
+            raise error_from_reply(reply)
+        value = self._convert(reply)
+        return value if callback is None else callback(value)
+
+    async def _round_trip(self, request: bytes) -> Any:
+        pool = self.pool
+        connection = await pool.acquire()
+        try:
+            return await connection.request(request)
+        finally:
+            pool.release(connection)
+
+    async def execute(self, *args: Any) -> Any:
+        """Run any command: ``await c.execute("OBJECT", "ENCODING", "k")``."""
+        return await self._execute(None, args)
+
+    async def scan_iter(self, match: Any = None, count: int | None = None,
+                        _type: str | None = None) -> AsyncIterator[Any]:
+        """Every key SCAN returns, following the cursor to the end."""
+        cursor = None
+        while cursor != 0:
+            cursor, keys = await self.scan(cursor or 0, match=match, count=count, _type=_type)
+            for key in keys:
+                yield key
+
+    async def shutdown(self, save: bool = False, nosave: bool = False, now: bool = False,
+                       force: bool = False, abort: bool = False) -> None:
+        """SHUTDOWN: success closes the connection, so a ConnectionError is the
+        expected answer (an error reply, e.g. with ABORT, is raised)."""
+        args = ["SHUTDOWN"] + [word for word, wanted in (
+            ("SAVE", save), ("NOSAVE", nosave), ("NOW", now), ("FORCE", force), ("ABORT", abort)
+        ) if wanted]
+        try:
+            await self.execute(*args)
+        except ConnectionError:
+            return
+
+    def pipeline(self, transaction: bool = False) -> Pipeline:
+        """``async with c.pipeline() as p: p.set(...).incr(...); await p.execute()``."""
+        return Pipeline(self, transaction)
+
+    async def transaction(self, fn: Callable[[Pipeline], Awaitable[Any]], *watches: Any,
+                          value_from_callable: bool = False, max_attempts: int | None = None) -> Any:
+        """WATCH ``watches``, run ``await fn(pipe)`` (reads run immediately; it calls
+        ``pipe.multi()`` before queueing the writes), then EXEC; when a watched key
+        changed, start again (at most ``max_attempts`` times, then WatchError)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            async with self.pipeline(transaction=True) as pipe:
+                if watches:
+                    await pipe.watch(*watches)
+                value = await fn(pipe)
+                try:
+                    results = await pipe.execute()
+                except WatchError:
+                    if max_attempts is not None and attempt >= max_attempts:
+                        raise
+                    continue
+                return value if value_from_callable else results
+
+    def subscribe(self, *channels: Any, pattern: Any = None,
+                  shard_channels: Any = ()) -> Subscription:
+        """``async with c.subscribe("ch", pattern="news.*") as sub: async for m in sub:``.
+        ``pattern`` and ``shard_channels`` take one name or a list."""
+        return Subscription(
+            self.options, self._convert,
+            channels=set(channels), patterns=_names(pattern), shard_channels=_names(shard_channels),
+        )
+
+    def keyspace_events(self, key_pattern: str = "*", db: int | None = None) -> Subscription:
+        """Keyspace notifications for keys matching ``key_pattern`` (the server's
+        ``notify-keyspace-events`` must enable them): messages on
+        ``__keyspace@<db>__:<key>`` whose data is the event name."""
+        return self.subscribe(pattern=f"__keyspace@{self.options.db if db is None else db}__:{key_pattern}")
+
+    def aclose(self) -> None:
+        self.pool.close()
+
+
+def _names(value: Any) -> set[Any]:
+    if value is None:
+        return set()
+    if isinstance(value, (bytes, str)):
+        return {value}
+    return set(value)
+
+
+install(Client)
+
+
+@asynccontextmanager
+async def open_client(
+    url: str = "redis://127.0.0.1:6379/0",
+    *,
+    protocol: int | None = None,
+    decode: bool = False,
+    ssl: ssl_module.SSLContext | bool | None = None,
+    client_name: str | None = None,
+    pool_size: int = 10,
+    **options: Any,
+) -> AsyncIterator[Client]:
+    """A client for the server ``url`` names; connections open on first use and
+    close when the block ends. Other keywords are :class:`ConnectionOptions`
+    fields (``connect_timeout``, ``command_timeout``, ``username``, ``password``,
+    ``db``, ``health_check_interval``, ``reconnect_attempts`` ...)."""
+    settings: dict[str, Any] = parse_url(url)
+    url_ssl = settings.pop("ssl", None)
+    settings.update(options)
+    if protocol is not None:
+        settings["protocol"] = protocol
+    if client_name is not None:
+        settings["client_name"] = client_name
+    if ssl is None:
+        ssl = url_ssl
+    if ssl is True:
+        ssl = ssl_module.create_default_context()
+    settings["ssl"] = ssl or None
+    settings["decode"] = decode
+    connection_options = ConnectionOptions(**settings)
+    if connection_options.protocol not in (2, 3):
+        raise ValueError("protocol must be 2 or 3")
+    client = Client(connection_options, ConnectionPool(connection_options, pool_size))
+    try:
+        yield client
+    finally:
+        client.aclose()
