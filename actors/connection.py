@@ -23,14 +23,15 @@ import trio
 
 from protocol import errors
 from protocol.commands.spec import CommandSpec, Scope
-from protocol.commands.table import resolve
+from protocol.commands.table import BY_FULL_NAME, resolve
 from protocol.errors import CommandError, ProtocolError
 from protocol.resp.parser import QueryBufferLimitExceeded, RequestParser
 from protocol.resp.values import NULL_ARRAY, QUEUED, ErrorReply
 from protocol.resp.writer import encode_many
 
 from actors.engine.context import ClientState
-from actors.messages import Atomic, Batch, ServerRequest, Unwatch, Watch, WatchedKey
+from actors.engine.blocking import WAKE_UP, BlockedClient
+from actors.messages import Atomic, Batch, Blocked, ServerRequest, Unwatch, Watch, WatchedKey
 from actors.runtime import Runtime
 from actors.shard import INTERNAL_ERROR
 from actors.transaction import run_leased
@@ -82,6 +83,7 @@ class Connection:
     is_authenticated: bool = True
     reply_mode: str = "on"
     closing: bool = False
+    blocked: BlockedClient | None = None
 
     def __attrs_post_init__(self) -> None:
         self.replies_send, self.replies_receive = trio.open_memory_channel[Any](math.inf)
@@ -187,7 +189,9 @@ class Connection:
                         if batch:
                             replies.extend(await self.run_batch(batch_shard, batch))
                             batch, batch_shard = [], -1
-                        result = await self.run_atomic([(self.db, name, argv)], shards, [])
+                        result = await self.run_atomic(
+                            [(self.db, name, argv)], shards, [], may_block="blocking" in spec.flags
+                        )
                         replies.extend(result or [])
                         continue
                     (shard_id,) = shards
@@ -229,30 +233,84 @@ class Connection:
     async def run_batch(self, shard_id: int, commands: list[tuple[int, str, list[bytes]]]) -> list[Any]:
         shard = self.runtime.shards[shard_id]
         await shard.inbox_send.send(Batch(commands, self.client, self.replies_send))
-        return await self.replies_receive.receive()
+        replies = await self.replies_receive.receive()
+        if replies and type(replies[-1]) is Blocked:
+            done = len(replies)
+            replies[-1] = await self.wait_unblocked(replies[-1], None)
+            if done < len(commands):
+                replies.extend(await self.run_batch(shard_id, commands[done:]))
+        return replies
+
+    async def wait_unblocked(self, marker: Blocked, deadline: float | None) -> Any:
+        """Wait for a blocked command's answer: a shard serves it, or the
+        timeout (or CLIENT UNBLOCK, or a disconnect) claims it first."""
+        blocked = marker.client
+        if deadline is None and marker.timeout_ms:
+            deadline = trio.current_time() + marker.timeout_ms / 1000
+        self.blocked = blocked
+        self.runtime.blocked_count += 1
+        try:
+            with trio.move_on_at(deadline if deadline is not None else math.inf):
+                reply = await self.replies_receive.receive()
+                if reply is WAKE_UP:
+                    return await self.retry_woken(blocked, deadline)
+                return reply
+            if blocked.claim():
+                return blocked.timeout_reply
+            reply = await self.replies_receive.receive()
+            if reply is WAKE_UP:
+                return blocked.timeout_reply
+            return reply
+        finally:
+            blocked.claim()
+            self.blocked = None
+            self.runtime.blocked_count -= 1
+
+    async def retry_woken(self, blocked: BlockedClient, deadline: float | None) -> Any:
+        """A command blocked over several shards was woken: run it again
+        atomically; it may block again until the same deadline."""
+        spec = BY_FULL_NAME[blocked.name]
+        shards = self.runtime.router.shards_of(spec, blocked.argv)
+        result = await self.run_atomic([(blocked.db, blocked.name, blocked.argv)], shards, [], may_block=True)
+        assert result is not None
+        reply = result[0]
+        if type(reply) is Blocked:
+            return await self.wait_unblocked(reply, deadline)
+        return reply
 
     async def run_atomic(
         self,
         commands: list[tuple[int, str, list[bytes]]],
         shard_ids: set[int],
         watches: list[WatchedKey],
+        *,
+        may_block: bool = False,
     ) -> list[Any] | None:
         """Commands that must run as one step: one Atomic message when a single
-        shard owns everything, else leases in ascending shard order."""
+        shard owns everything, else leases in ascending shard order. With
+        ``may_block`` (one blocking command over several shards) the reply may
+        end in a Blocked marker, which this waits on."""
         if len(shard_ids) == 1:
             (shard_id,) = shard_ids
             shard = self.runtime.shards[shard_id]
-            await shard.inbox_send.send(Atomic(commands, watches, self.client, self.replies_send))
-            return await self.replies_receive.receive()
-        return await run_leased(
-            self.runtime.shards,
-            shard_ids,
-            self.runtime.router,
-            commands,
-            watches,
-            self.client,
-            (self.replies_send, self.replies_receive),
-        )
+            await shard.inbox_send.send(
+                Atomic(commands, watches, self.client, self.replies_send, may_block)
+            )
+            result = await self.replies_receive.receive()
+        else:
+            result = await run_leased(
+                self.runtime.shards,
+                shard_ids,
+                self.runtime.router,
+                commands,
+                watches,
+                self.client,
+                (self.replies_send, self.replies_receive),
+                may_block=may_block,
+            )
+        if may_block and result and type(result[-1]) is Blocked:
+            result[-1] = await self.wait_unblocked(result[-1], None)
+        return result
 
     async def run_all_shards(self, spec: CommandSpec, argv: list[bytes]) -> Any:
         router = self.runtime.router

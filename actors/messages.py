@@ -32,6 +32,7 @@ class Atomic:
     watches: list[WatchedKey]
     client: ClientState
     reply_to: trio.MemorySendChannel[Any]
+    may_block: bool = False  # True for one blocking command over several shards
 
 
 @attrs.frozen
@@ -91,3 +92,12 @@ class SetActiveExpire:
     """DEBUG SET-ACTIVE-EXPIRE: turn the shard's active expiry cycle on or off."""
 
     enabled: bool
+
+
+@attrs.frozen
+class Blocked:
+    """The last reply of a batch whose command blocked: the connection waits
+    (until ``timeout_ms``, 0 = forever) for the reply on its channel."""
+
+    client: Any  # engine.blocking.BlockedClient
+    timeout_ms: int

@@ -21,6 +21,7 @@ from protocol.keyslot import key_slot
 from protocol.resp.values import ErrorReply
 
 SLOTS = 16384
+UINT64_MAX = (1 << 64) - 1
 
 
 @attrs.define(eq=False)
@@ -52,7 +53,7 @@ class Router:
         """(shard id, argv for that shard) for an ALL_SHARDS command."""
         if name == "scan":
             cursor = argv[1]
-            if cursor.isdigit():
+            if cursor.isdigit() and int(cursor) <= UINT64_MAX:
                 value = int(cursor)
                 local = [argv[0], str(value // self.shard_count).encode(), *argv[2:]]
                 return [(value % self.shard_count, local)]
@@ -69,7 +70,7 @@ class Router:
         policy = _response_policy(BY_FULL_NAME[name])
         if policy == "agg_sum":
             return sum(replies)
-        if policy == "all_succeeded":
+        if policy == "all_succeeded" or not isinstance(replies[0], list):
             return replies[0]
         merged: list[Any] = []
         for reply in replies:

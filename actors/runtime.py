@@ -77,4 +77,5 @@ class Runtime:
     shutdown_mode: str = ""
     command_counts: dict[str, list[int]] = attrs.field(factory=dict)
     error_counts: dict[str, int] = attrs.field(factory=dict)
+    blocked_count: int = 0
     run_id: str = attrs.field(factory=lambda: secrets.token_hex(20))

@@ -19,15 +19,18 @@ from typing import Any
 import attrs
 import trio
 
+from protocol import errors
 from protocol.errors import CommandError
 from protocol.resp.values import ErrorReply
 
+from actors.engine.blocking import BlockedClient, BlockOn, forget_claimed, register, serve_ready
 from actors.engine.context import ClientState, ExecContext
 from actors.engine.dispatch import HANDLERS, load_families
 from actors.engine.keyspace import Keyspace
 from actors.messages import (
     Atomic,
     Batch,
+    Blocked,
     ExpireTick,
     Lease,
     SetActiveExpire,
@@ -69,6 +72,7 @@ class Shard:
     commands: int = 0
     leases: int = 0
     active_expire: bool = True
+    blocked_clients: int = 0
 
     def __attrs_post_init__(self) -> None:
         load_families()
@@ -120,13 +124,16 @@ class Shard:
     def handle(self, message: Any) -> None:
         kind = type(message)
         if kind is Batch:
-            message.reply_to.send_nowait(self.run_batch(message.commands, message.client))
+            message.reply_to.send_nowait(
+                self.run_batch(message.commands, message.client, message.reply_to)
+            )
         elif kind is Atomic:
             message.reply_to.send_nowait(self.run_atomic(message))
         elif kind is ExpireTick:
             if self.active_expire:
                 self.keyspace.now_ms = self.clock.now_ms()
                 self.keyspace.active_expire_cycle()
+            forget_claimed(self.keyspace)
         elif kind is SetActiveExpire:
             self.active_expire = message.enabled
         elif kind is Watch:
@@ -145,33 +152,92 @@ class Shard:
         else:
             raise TypeError(f"shard got an unknown message {message!r}")
 
-    def run_batch(self, commands: list[tuple[int, str, list[bytes]]], client: ClientState) -> list[Any]:
+    def run_batch(
+        self,
+        commands: list[tuple[int, str, list[bytes]]],
+        client: ClientState,
+        reply_to: trio.MemorySendChannel[Any] | None = None,
+        *,
+        may_block: bool = True,
+    ) -> list[Any]:
+        """Run commands back to back. A command that must block stops the batch:
+        its client is registered on the keys and the last reply is a
+        :class:`Blocked` marker; the commands after it are not run (the
+        connection sends them again once the client is answered)."""
         keyspace = self.keyspace
         keyspace.now_ms = self.clock.now_ms()
         ctx = self.context
         ctx.client = client
+        ctx.may_block = may_block and reply_to is not None
         databases = keyspace.databases
         replies = []
         append = replies.append
         for db_index, name, argv in commands:
             ctx.db = databases[db_index]
             try:
-                append(HANDLERS[name](ctx, argv))
+                reply = HANDLERS[name](ctx, argv)
             except CommandError as error:
-                append(ErrorReply(error.message))
+                reply = ErrorReply(error.message)
             except Exception:
                 log.exception("bug while executing %r", argv[:8])
-                append(ErrorReply(INTERNAL_ERROR.format(name)))
+                reply = ErrorReply(INTERNAL_ERROR.format(name))
+            if type(reply) is BlockOn:
+                assert reply_to is not None
+                append(self.block(reply, name, argv, db_index, client, reply_to))
+                break
+            append(reply)
         self.batches += 1
-        self.commands += len(commands)
-        self.flush_effects(ctx)
+        self.commands += len(replies)
+        self.after_writes(ctx)
         return replies
+
+    def block(
+        self,
+        block_on: BlockOn,
+        name: str,
+        argv: list[bytes],
+        db_index: int,
+        client: ClientState,
+        reply_to: trio.MemorySendChannel[Any],
+    ) -> Blocked:
+        """Register a client that must wait on this shard's keys."""
+        blocked = BlockedClient(
+            name, argv, db_index, client, block_on.keys, block_on.timeout_reply, reply_to.send_nowait
+        )
+        self.register_blocked(blocked)
+        return Blocked(blocked, block_on.timeout_ms)
+
+    def register_blocked(self, blocked: BlockedClient) -> None:
+        register(self.keyspace, blocked)
+        self.blocked_clients += 1
 
     def run_atomic(self, message: Atomic) -> list[Any] | None:
         self.keyspace.now_ms = self.clock.now_ms()
         if not watches_hold(self.keyspace, message.watches):
             return None
-        return self.run_batch(message.commands, message.client)
+        return self.run_batch(
+            message.commands, message.client, message.reply_to, may_block=message.may_block
+        )
+
+    def after_writes(self, ctx: ExecContext) -> None:
+        """Serve clients blocked on keys the batch made ready, then hand the
+        effects on. Runs in the same synchronous step as the writes."""
+        if self.keyspace.ready_keys:
+            serve_ready(self.keyspace, self.run_blocked)
+        self.flush_effects(ctx)
+
+    def run_blocked(self, blocked: BlockedClient) -> Any:
+        ctx = self.context
+        ctx.client = blocked.client
+        ctx.db = self.keyspace.databases[blocked.db]
+        ctx.may_block = True
+        try:
+            return HANDLERS[blocked.name](ctx, blocked.argv)
+        except CommandError as error:
+            if error.message == errors.WRONGTYPE:
+                # Redis 7.0 serves a blocked client only from a key of its type.
+                return BlockOn(blocked.keys, 0, blocked.timeout_reply)
+            return ErrorReply(error.message)
 
     def flush_effects(self, ctx: ExecContext) -> None:
         """Hand propagated writes and keyspace events on (AOF, replicas, hub)."""

@@ -4,11 +4,11 @@
 in ascending shard id so two coordinators can never wait on each other, then
 runs the commands synchronously against a :class:`ShardedKeyspace` view (or
 each shard's own keyspace for an ALL_SHARDS command, merged by the router),
-and gives every lease back in ``finally`` — also when cancelled half-way, so
-no shard is left parked.
+serves clients blocked on keys the run made ready, and gives every lease back
+in ``finally`` — also when cancelled half-way, so no shard is left parked.
 
 It runs inside the connection task that needs it: a coordinator is a role,
-not a separate task (one hop fewer on the reply path).
+not a separate task (docs/decisions/0001).
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import trio
 from protocol.errors import CommandError
 from protocol.resp.values import ErrorReply
 
+from actors.engine.blocking import BlockedClient, BlockOn
 from actors.engine.context import ClientState, ExecContext
 from actors.engine.dispatch import HANDLERS
 from actors.engine.view import ShardedKeyspace
-from actors.messages import Lease, WatchedKey
+from actors.messages import Blocked, Lease, WatchedKey
 from actors.shard import INTERNAL_ERROR, Shard, watches_hold
 
 log = logging.getLogger("shardis.transaction")
@@ -38,6 +39,8 @@ async def run_leased(
     watches: list[WatchedKey],
     client: ClientState,
     reply_channel: tuple[trio.MemorySendChannel[Any], trio.MemoryReceiveChannel[Any]],
+    *,
+    may_block: bool = False,
 ) -> list[Any] | None:
     send, receive = reply_channel
     leases: list[Lease] = []
@@ -48,7 +51,9 @@ async def run_leased(
             leases.append(lease)
             await shards[shard_id].inbox_send.send(lease)
             leased[shard_id] = await receive.receive()
-        return execute_atomically(leased, router, commands, watches, client)
+        return execute_atomically(
+            leased, router, commands, watches, client, send if may_block else None
+        )
     finally:
         for lease in leases:
             lease.released.set()
@@ -60,31 +65,51 @@ def execute_atomically(
     commands: list[tuple[int, str, list[bytes]]],
     watches: list[WatchedKey],
     client: ClientState,
+    block_reply_to: trio.MemorySendChannel[Any] | None = None,
 ) -> list[Any] | None:
-    """Synchronous: the caller owns every shard in ``leased``."""
+    """Synchronous: the caller owns every shard in ``leased``. With
+    ``block_reply_to`` the single blocking command may block: its client is
+    registered (wake-only) on every leased shard that owns one of its keys."""
     keyspaces = {shard_id: shard.keyspace for shard_id, shard in leased.items()}
     view = ShardedKeyspace(keyspaces, router.shard_of_key)
     if not watches_hold(view, watches):
         return None
     ctx = ExecContext(view, view.databases[0], client)  # type: ignore[arg-type]
     ctx.database_count = len(view.databases)
-    replies = []
+    ctx.may_block = block_reply_to is not None
+    replies: list[Any] = []
     for db_index, name, argv in commands:
         if router.is_all_shards(name):
+            plan = router.plan_all_shards(name, argv)
             per_shard = [
-                shard.run_batch([(db_index, name, argv)], client)[0] for shard in leased.values()
+                leased[shard_id].run_batch([(db_index, name, shard_argv)], client)[0]
+                for shard_id, shard_argv in plan
             ]
-            replies.append(router.merge(name, argv, per_shard))
+            replies.append(router.merge(name, argv, per_shard, [shard_id for shard_id, _ in plan]))
             continue
         ctx.db = view.databases[db_index]  # type: ignore[assignment]
         try:
-            replies.append(HANDLERS[name](ctx, argv))
+            reply = HANDLERS[name](ctx, argv)
         except CommandError as error:
-            replies.append(ErrorReply(error.message))
+            reply = ErrorReply(error.message)
         except Exception:
             log.exception("bug while executing %r", argv[:8])
-            replies.append(ErrorReply(INTERNAL_ERROR.format(name)))
+            reply = ErrorReply(INTERNAL_ERROR.format(name))
+        if type(reply) is BlockOn and block_reply_to is not None:
+            # One BlockedClient on every owning shard: whichever key turns ready
+            # first wakes it (one shared claim), and the connection retries the
+            # whole command atomically.
+            blocked = BlockedClient(
+                name, argv, db_index, client, reply.keys, reply.timeout_reply,
+                block_reply_to.send_nowait, wake_only=True,
+            )
+            for shard_id in sorted({router.shard_of_key(key) for key in reply.keys}):
+                leased[shard_id].register_blocked(blocked)
+            reply = Blocked(blocked, reply.timeout_ms)
+        replies.append(reply)
     view.settle()
     first = next(iter(leased.values()))
-    first.flush_effects(ctx)
+    for shard in leased.values():
+        shard.after_writes(ctx if shard is first else shard.context)
     return replies
+

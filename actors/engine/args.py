@@ -1,9 +1,12 @@
 """The one argument cursor, and Redis's number parsing rules.
 
 Redis parses integers with ``string2ll`` (no sign but ``-``, no leading zeros,
-no spaces, 64-bit) and doubles with ``strtod`` (no NaN, no spaces). Python's
-``int()`` and ``float()`` accept more (``+1``, `` 1``, ``1_000``, ``nan``), so
-every number from a client goes through the functions here.
+no spaces, 64-bit) and doubles with ``string2d``: C ``strtod`` over the whole
+argument (decimal or hex ``0x1p3``, ``inf``/``infinity``, no NaN, no leading
+space) that also refuses a value that overflows to infinity or underflows to
+zero (``1e400``, ``1e-400``; a subnormal such as ``1e-310`` is kept). Python's
+``int()`` and ``float()`` accept more (``+1``, `` 1``, ``1_000``, ``nan``) and
+some less (hex), so every number from a client goes through the functions here.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from protocol.errors import CommandError
 
 INT64_MIN = -(1 << 63)
 INT64_MAX = (1 << 63) - 1
+_INF = float("inf")
 
 _INTEGER = re.compile(rb"-?[1-9][0-9]*|0")
-_FLOAT = re.compile(
-    rb"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity)", re.IGNORECASE
-)
+_DECIMAL = re.compile(rb"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_HEX = re.compile(rb"[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?")
+_INFINITY = re.compile(rb"[+-]?(?:inf|infinity)", re.IGNORECASE)
+_NONZERO_DIGIT = re.compile(rb"[1-9a-fA-F]")
 
 
 def parse_int(raw: bytes, error: str = errors.NOT_INTEGER) -> int:
@@ -37,9 +42,26 @@ def is_int64(raw: bytes) -> bool:
 
 
 def parse_float(raw: bytes, error: str = errors.NOT_FLOAT) -> float:
-    if _FLOAT.fullmatch(raw):
-        return float(raw)
-    raise CommandError(error)
+    decimal = _DECIMAL.fullmatch(raw)
+    if decimal is not None:
+        value = float(raw)
+        mantissa = decimal.group(1)
+    else:
+        hexadecimal = _HEX.fullmatch(raw)
+        if hexadecimal is None:
+            if _INFINITY.fullmatch(raw):
+                return float(raw)
+            raise CommandError(error)
+        try:
+            value = float.fromhex(raw.decode("ascii"))
+        except OverflowError:
+            raise CommandError(error) from None
+        mantissa = hexadecimal.group(1)
+    if value in (_INF, -_INF):
+        raise CommandError(error)  # strtod's ERANGE overflow
+    if value == 0.0 and _NONZERO_DIGIT.search(mantissa):
+        raise CommandError(error)  # strtod's ERANGE underflow to zero
+    return value
 
 
 def upper(raw: bytes) -> bytes:

@@ -35,6 +35,7 @@ class ExecContext:
     events: list[tuple[str, bytes, int, bytes]] = attrs.field(factory=list)
     notify_classes: str = ""
     database_count: int = 16
+    may_block: bool = True  # False inside MULTI/EXEC: blocking commands answer at once
     proto_max_bulk_len: int = 512 * 1024 * 1024
     extra: dict[str, Any] = attrs.field(factory=dict)
 

@@ -22,7 +22,7 @@ Handler = Callable[[ExecContext, list[bytes]], Any]
 
 HANDLERS: dict[str, Handler] = {}
 
-FAMILIES = ("generic", "expire", "string", "server")
+FAMILIES = ("generic", "expire", "string", "server", "list", "hash", "set", "zset", "sort")
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:

@@ -25,6 +25,9 @@ from typing import Any
 
 import attrs
 
+from actors.engine.scan import ScanSnapshots
+from actors.engine.types.hash import FieldExpiryIndex
+
 STRING_TYPES = (bytes, bytearray)
 
 
@@ -52,8 +55,11 @@ class Database:
     ttl_keys: list[bytes] = attrs.field(factory=list)
     ttl_positions: dict[bytes, int] = attrs.field(factory=dict)
     watched: dict[bytes, WatchEntry] = attrs.field(factory=dict)
+    blocked: dict[bytes, Any] = attrs.field(factory=dict)  # key -> deque of BlockedClient
     scans: dict[int, list[bytes]] = attrs.field(factory=dict)
     next_scan_id: int = 1
+    # hashes with field TTLs (Redis 7.4), for the active expiry cycle
+    field_expiry: FieldExpiryIndex = attrs.field(factory=FieldExpiryIndex)
 
     # -- reads ------------------------------------------------------------
     def lookup(self, key: bytes) -> Any:
@@ -109,11 +115,12 @@ class Database:
             self._forget_ttl(key)
 
     def delete(self, key: bytes) -> bool:
-        if self.data.pop(key, None) is None:
-            return False
+        existed = self.data.pop(key, None) is not None
         if key in self.expires:
+            # Also for a TTL without a value, so the sampling index can never
+            # keep a key that active expiry would pick forever.
             self._forget_ttl(key)
-        return True
+        return existed
 
     def set_expire(self, key: bytes, expire_at_ms: int) -> None:
         if key not in self.expires:
@@ -140,6 +147,7 @@ class Database:
         self.ttl_keys = []
         self.ttl_positions = {}
         self.scans = {}
+        self.field_expiry = FieldExpiryIndex()
 
     def _forget_ttl(self, key: bytes) -> None:
         del self.expires[key]
@@ -151,13 +159,20 @@ class Database:
 
     # -- WATCH ------------------------------------------------------------
     def touch(self, key: bytes) -> None:
+        """A write changed ``key``: WATCH sees it, and blocked clients may now be served."""
         entry = self.watched.get(key)
         if entry is not None:
             entry.version += 1
+        if self.blocked and key in self.blocked:
+            self.keyspace.ready_keys.add((self.index, key))
 
     def touch_all_existing(self) -> None:
+        """FLUSHDB/FLUSHALL: every watched key that is alive changes. A key
+        already past its TTL does not (Redis 7: flushing a key that was expired
+        when watched is no logical change); a watcher that saw it alive is
+        caught by EXEC's alive check instead."""
         for key, entry in self.watched.items():
-            if key in self.data:
+            if self.is_alive(key):
                 entry.version += 1
 
     def watch(self, key: bytes) -> tuple[int, bool]:
@@ -217,6 +232,12 @@ def _no_expired_listener(db_index: int, key: bytes) -> None:
     return None
 
 
+def _no_fields_expired_listener(
+    db_index: int, key: bytes, fields: list[bytes], key_deleted: bool
+) -> None:
+    return None
+
+
 @attrs.define(eq=False, slots=True)
 class Keyspace:
     """All databases of one shard, plus the shard-wide clock reading and counters."""
@@ -227,6 +248,11 @@ class Keyspace:
     keyspace_hits: int = 0
     keyspace_misses: int = 0
     on_expired: Any = _no_expired_listener
+    # (db_index, key, fields, key_deleted) after active expiry removed hash fields:
+    # the owner propagates HDEL and emits "hexpired" (and "del" when deleted)
+    on_hash_fields_expired: Any = _no_fields_expired_listener
+    ready_keys: set[tuple[int, bytes]] = attrs.field(factory=set)
+    scan_snapshots: ScanSnapshots = attrs.field(factory=ScanSnapshots)
 
     @classmethod
     def create(cls, database_count: int) -> Keyspace:
@@ -238,21 +264,18 @@ class Keyspace:
         return self.databases[index]
 
     def swap(self, first: int, second: int) -> None:
-        """SWAPDB: exchange the contents of two databases; watchers of keys in
-        either see a change."""
+        """SWAPDB: exchange the contents of two databases; a watched key alive
+        on either side changes (expired ones count as absent, as in Redis 7)."""
         a, b = self.databases[first], self.databases[second]
-        a.touch_all_existing()
-        b.touch_all_existing()
-        for key, entry in a.watched.items():
-            if key in b.data:
-                entry.version += 1
-        for key, entry in b.watched.items():
-            if key in a.data:
-                entry.version += 1
+        for watching, other in ((a, b), (b, a)):
+            for key, entry in watching.watched.items():
+                if watching.is_alive(key) or other.is_alive(key):
+                    entry.version += 1
         a.data, b.data = b.data, a.data
         a.expires, b.expires = b.expires, a.expires
         a.ttl_keys, b.ttl_keys = b.ttl_keys, a.ttl_keys
         a.ttl_positions, b.ttl_positions = b.ttl_positions, a.ttl_positions
+        a.field_expiry, b.field_expiry = b.field_expiry, a.field_expiry
 
     def active_expire_cycle(
         self, *, samples: int = 20, max_rounds: int = 64, acceptable_stale: float = 0.25
@@ -272,6 +295,10 @@ class Keyspace:
                 total_expired += expired
                 if sampled == 0 or expired <= sampled * acceptable_stale:
                     break
+            if db.field_expiry.registered:
+                db.field_expiry.expire_due(
+                    db, self.now_ms, samples * max_rounds, self.on_hash_fields_expired
+                )
         if total_sampled:
             self.expiry.stale_perc = total_expired / total_sampled
         return total_expired

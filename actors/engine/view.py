@@ -74,7 +74,11 @@ class ShardedKeyspace:
             )
             for index in range(len(first.databases))
         ]
-        self.now_ms = first.now_ms
+        # One reading of the clock for the whole atomic run: each shard read
+        # its own when it granted its lease, so align them on the latest.
+        self.now_ms = max(keyspace.now_ms for keyspace in keyspaces.values())
+        for keyspace in keyspaces.values():
+            keyspace.now_ms = self.now_ms
         self.expiry = ExpiryStats()
         self.keyspace_hits = 0
         self.keyspace_misses = 0

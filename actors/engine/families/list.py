@@ -1,0 +1,1 @@
+"""list commands (being written)."""

@@ -1,0 +1,1 @@
+"""set commands (being written)."""

@@ -1,0 +1,1 @@
+"""zset commands (being written)."""
