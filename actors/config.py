@@ -12,13 +12,15 @@ validation, and how CONFIG GET prints it.
 
 from __future__ import annotations
 
-import shlex
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
 
 from protocol import errors
+from protocol.errors import ProtocolError
+from protocol.resp.parser import split_inline_args
 from actors.engine.glob import glob_match
 
 SHARDIS_VERSION = "0.1.0"
@@ -27,6 +29,12 @@ REDIS_VERSION = "7.0.15"
 
 class ConfigError(Exception):
     pass
+
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+UINT_MAX = 2**32 - 1
+LONG_MAX = 2**63 - 1
+ULLONG_MAX = 2**64 - 1
 
 
 _MEMORY_UNITS = {
@@ -39,8 +47,8 @@ def parse_memory(raw: bytes) -> int:
     text = raw.strip().lower()
     digits = text.rstrip(b"kmgb")
     unit = text[len(digits):]
-    if not digits.lstrip(b"-").isdigit() or unit not in _MEMORY_UNITS:
-        raise ConfigError("argument must be a memory value")
+    if not digits.isdigit() or unit not in _MEMORY_UNITS:
+        raise ConfigError(errors.CONFIG_NOT_MEMORY)
     return int(digits) * _MEMORY_UNITS[unit]
 
 
@@ -59,38 +67,40 @@ class Param:
     maximum: int | None = None
     aliases: tuple[str, ...] = ()
     sensitive: bool = False
+    # Redis accepts any value in [minimum, maximum] and then clamps it into
+    # [clamp_low, clamp_high] (``hz``: 0..INT_MAX is stored as 1..500).
+    clamp: tuple[int, int] | None = None
 
     def parse(self, raw: bytes) -> Any:
         if self.kind == "int":
             text = raw.strip()
             if not text.lstrip(b"-").isdigit():
-                raise ConfigError("argument couldn't be parsed into an integer")
-            value = int(text)
-            if (self.minimum is not None and value < self.minimum) or (
-                self.maximum is not None and value > self.maximum
-            ):
-                raise ConfigError(
-                    f"argument must be between {self.minimum} and {self.maximum} inclusive"
-                )
-            return value
+                raise ConfigError(errors.CONFIG_NOT_INTEGER)
+            return self._bounded(int(text))
         if self.kind == "memory":
-            value = parse_memory(raw)
-            if self.minimum is not None and value < self.minimum:
-                raise ConfigError("argument must be a memory value")
-            return value
+            return self._bounded(parse_memory(raw))
         if self.kind == "bool":
             lowered = raw.strip().lower()
             if lowered not in (b"yes", b"no"):
-                raise ConfigError("argument must be 'yes' or 'no'")
+                raise ConfigError(errors.CONFIG_NOT_YES_NO)
             return lowered == b"yes"
         if self.kind == "enum":
             lowered = raw.strip().lower().decode("utf-8", "replace")
             if lowered not in self.choices:
-                raise ConfigError(f"argument(s) must be one of the following: {', '.join(self.choices)}")
+                raise ConfigError(errors.config_not_one_of(self.choices))
             return lowered
         if self.kind == "save":
             return parse_save(raw)
         return raw.decode("utf-8", "surrogateescape")
+
+    def _bounded(self, value: int) -> int:
+        low = INT_MIN if self.minimum is None else self.minimum
+        high = INT_MAX if self.maximum is None else self.maximum
+        if not low <= value <= high:
+            raise ConfigError(errors.config_out_of_range(low, high))
+        if self.clamp is not None:
+            value = min(max(value, self.clamp[0]), self.clamp[1])
+        return value
 
     def render(self, value: Any) -> bytes:
         if self.kind == "bool":
@@ -105,22 +115,30 @@ class Param:
 def parse_save(raw: bytes) -> tuple[tuple[int, int], ...]:
     parts = raw.split()
     if len(parts) % 2:
-        raise ConfigError("Invalid save parameters")
+        raise ConfigError(errors.CONFIG_INVALID_SAVE)
     rules = []
     for position in range(0, len(parts), 2):
         seconds, changes = parts[position], parts[position + 1]
         if not seconds.isdigit() or not changes.isdigit():
-            raise ConfigError("Invalid save parameters")
+            raise ConfigError(errors.CONFIG_INVALID_SAVE)
         rules.append((int(seconds), int(changes)))
     return tuple(rules)
 
 
+# Bounds, enum orders and defaults are Redis 7.0.15's, so CONFIG SET errors
+# read the same. Differences on purpose: ``port`` and ``bind`` are immutable
+# here (the listeners belong to the supervisor), and ``shards`` is ours.
+_POLICIES = (
+    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+    "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction",
+)
+
 PARAMS: tuple[Param, ...] = (
     Param("bind", "string", "127.0.0.1", mutable=False),
     Param("port", "int", 6379, mutable=False, minimum=0, maximum=65535),
-    Param("databases", "int", 16, mutable=False, minimum=1, maximum=1 << 20),
+    Param("databases", "int", 16, mutable=False, minimum=1, maximum=INT_MAX),
     Param("shards", "int", 1, mutable=False, minimum=1, maximum=256),
-    Param("loglevel", "enum", "notice", choices=("debug", "verbose", "notice", "warning", "nothing")),
+    Param("loglevel", "enum", "notice", choices=("debug", "verbose", "notice", "warning")),
     Param("logfile", "string", "", mutable=False),
     Param("daemonize", "bool", False, mutable=False),
     Param("protected-mode", "bool", False),
@@ -134,27 +152,54 @@ PARAMS: tuple[Param, ...] = (
     Param("appendfsync", "enum", "everysec", choices=("always", "everysec", "no")),
     Param("rdbcompression", "bool", True),
     Param("rdbchecksum", "bool", True),
-    Param("maxclients", "int", 10000, minimum=1),
-    Param("timeout", "int", 0, minimum=0),
-    Param("tcp-keepalive", "int", 300, minimum=0),
-    Param("tcp-backlog", "int", 511, mutable=False, minimum=0),
-    Param("hz", "int", 10, minimum=1, maximum=500),
-    Param("proto-max-bulk-len", "memory", 512 * 1024 * 1024, minimum=1024 * 1024),
-    Param("client-query-buffer-limit", "memory", 1024**3, minimum=1024 * 1024),
+    Param("maxclients", "int", 10000, minimum=1, maximum=UINT_MAX),
+    Param("timeout", "int", 0, minimum=0, maximum=INT_MAX),
+    Param("tcp-keepalive", "int", 300, minimum=0, maximum=INT_MAX),
+    Param("tcp-backlog", "int", 511, mutable=False, minimum=0, maximum=INT_MAX),
+    Param("hz", "int", 10, minimum=0, maximum=INT_MAX, clamp=(1, 500)),
+    Param("proto-max-bulk-len", "memory", 512 * 1024 * 1024, minimum=1024 * 1024, maximum=LONG_MAX),
+    Param("client-query-buffer-limit", "memory", 1024**3, minimum=1024 * 1024, maximum=LONG_MAX),
     Param("notify-keyspace-events", "string", ""),
     Param("enable-debug-command", "enum", "no", mutable=False, choices=("no", "yes", "local")),
     Param("requirepass", "string", "", sensitive=True),
-    Param("maxmemory", "memory", 0, minimum=0),
-    Param("maxmemory-policy", "enum", "noeviction", choices=(
-        "volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu", "volatile-random",
-        "allkeys-random", "volatile-ttl", "noeviction")),
+    Param("maxmemory", "memory", 0, minimum=0, maximum=ULLONG_MAX),
+    Param("maxmemory-policy", "enum", "noeviction", choices=_POLICIES),
+    Param("maxmemory-samples", "int", 5, minimum=1, maximum=INT_MAX),
+    Param("maxmemory-eviction-tenacity", "int", 10, minimum=0, maximum=100),
+    Param("lfu-log-factor", "int", 10, minimum=0, maximum=INT_MAX),
+    Param("lfu-decay-time", "int", 1, minimum=0, maximum=INT_MAX),
+    Param("lazyfree-lazy-eviction", "bool", False),
     Param("lazyfree-lazy-expire", "bool", False),
+    Param("lazyfree-lazy-server-del", "bool", False),
     Param("lazyfree-lazy-user-del", "bool", False),
     Param("lazyfree-lazy-user-flush", "bool", False),
+    Param("activerehashing", "bool", True),
     Param("io-threads", "int", 1, mutable=False, minimum=1, maximum=128),
-    Param("slowlog-log-slower-than", "int", 10000),
-    Param("slowlog-max-len", "int", 128, minimum=0),
+    Param("slowlog-log-slower-than", "int", 10000, minimum=-1, maximum=LONG_MAX),
+    Param("slowlog-max-len", "int", 128, minimum=0, maximum=LONG_MAX),
+    Param("latency-monitor-threshold", "int", 0, minimum=0, maximum=LONG_MAX),
+    Param("latency-tracking", "bool", True),
     Param("active-expire-effort", "int", 1, minimum=1, maximum=10),
+    Param("hash-max-listpack-entries", "int", 512, minimum=0, maximum=LONG_MAX,
+          aliases=("hash-max-ziplist-entries",)),
+    Param("hash-max-listpack-value", "memory", 64, minimum=0, maximum=LONG_MAX,
+          aliases=("hash-max-ziplist-value",)),
+    Param("set-max-intset-entries", "int", 512, minimum=0, maximum=LONG_MAX),
+    Param("zset-max-listpack-entries", "int", 128, minimum=0, maximum=LONG_MAX,
+          aliases=("zset-max-ziplist-entries",)),
+    Param("zset-max-listpack-value", "memory", 64, minimum=0, maximum=LONG_MAX,
+          aliases=("zset-max-ziplist-value",)),
+    Param("list-max-listpack-size", "int", -2, minimum=INT_MIN, maximum=INT_MAX,
+          aliases=("list-max-ziplist-size",)),
+    Param("list-compress-depth", "int", 0, minimum=0, maximum=INT_MAX),
+    Param("hll-sparse-max-bytes", "memory", 3000, minimum=0, maximum=LONG_MAX),
+    Param("stream-node-max-bytes", "memory", 4096, minimum=0, maximum=LONG_MAX),
+    Param("stream-node-max-entries", "int", 100, minimum=0, maximum=LONG_MAX),
+    Param("busy-reply-threshold", "int", 5000, minimum=0, maximum=LONG_MAX,
+          aliases=("lua-time-limit",)),
+    Param("tracking-table-max-keys", "int", 1_000_000, minimum=0, maximum=LONG_MAX),
+    Param("repl-backlog-size", "memory", 1024 * 1024, minimum=1, maximum=LONG_MAX),
+    Param("replica-read-only", "bool", True, aliases=("slave-read-only",)),
     Param("cluster-enabled", "bool", False, mutable=False),
 )
 
@@ -174,37 +219,48 @@ class Config:
         return self.values[name]
 
     def get_matching(self, patterns: Iterable[bytes]) -> dict[bytes, bytes]:
-        """CONFIG GET: every parameter matching any glob, in table order."""
+        """CONFIG GET: a pattern without glob characters is looked up and
+        answered under the name as sent (Redis does the same); a glob is
+        matched against every name and alias."""
         found: dict[bytes, bytes] = {}
         for pattern in patterns:
-            lowered = pattern.lower()
+            if not any(char in pattern for char in b"*?["):
+                param = PARAMS_BY_NAME.get(pattern.decode("utf-8", "replace").lower())
+                if param is not None and pattern.lower() not in {known.lower() for known in found}:
+                    found[pattern] = param.render(self.values[param.name])
+                continue
             for param in PARAMS:
-                names = (param.name, *param.aliases)
-                for name in names:
-                    if glob_match(lowered, name.encode(), nocase=True):
+                for name in (param.name, *param.aliases):
+                    if glob_match(pattern, name.encode(), nocase=True):
                         found[name.encode()] = param.render(self.values[param.name])
         return found
 
     def set_many(self, pairs: list[tuple[bytes, bytes]], *, at_startup: bool = False) -> None:
-        """Validate every pair, then apply all; raises ConfigError with Redis's text."""
-        parsed: dict[str, Any] = {}
+        """Validate every pair, then apply all; raises ConfigError with Redis's
+        text (without the ``ERR`` prefix). Nothing changes when one pair fails.
+
+        As in Redis 7.0: names are checked first, in order (unknown, immutable,
+        duplicate: the first problem wins, named as sent), then values (named
+        by the parameter's own name)."""
         seen: set[str] = set()
+        checked: list[tuple[Param, bytes]] = []
         for raw_name, raw_value in pairs:
             name = raw_name.decode("utf-8", "replace").lower()
             param = PARAMS_BY_NAME.get(name)
             if param is None:
-                raise ConfigError(f"Unknown option or number of arguments for CONFIG SET - '{name}'")
-            if param.name in seen:
-                raise ConfigError(f"Duplicate parameter - '{name}'")
-            seen.add(param.name)
+                raise ConfigError(errors.config_unknown_option(raw_name))
             if not param.mutable and not at_startup:
-                raise ConfigError(f"CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config")
+                raise ConfigError(errors.config_set_failed(raw_name, errors.CONFIG_IMMUTABLE))
+            if name in seen:
+                raise ConfigError(errors.config_set_failed(raw_name, errors.CONFIG_DUPLICATE))
+            seen.add(name)
+            checked.append((param, raw_value))
+        parsed: dict[str, Any] = {}
+        for param, raw_value in checked:
             try:
                 parsed[param.name] = param.parse(raw_value)
             except ConfigError as error:
-                raise ConfigError(
-                    f"CONFIG SET failed (possibly related to argument '{name}') - {error}"
-                ) from None
+                raise ConfigError(errors.config_set_failed(param.name.encode(), str(error))) from None
         for name, value in parsed.items():
             self.values[name] = value
         for name, value in parsed.items():
@@ -215,61 +271,91 @@ class Config:
         self.listeners.setdefault(name, []).append(listener)
 
 
-def parse_config_text(text: str, source: str) -> list[tuple[bytes, bytes]]:
-    """redis.conf syntax: one directive per line, ``#`` comments, quoted values."""
-    pairs = []
+@attrs.frozen
+class Directive:
+    """One configuration line: where it came from, for error messages."""
+
+    name: bytes
+    value: bytes
+    source: str
+    line: str
+
+
+def split_config_line(line: str) -> list[bytes]:
+    """Words of one redis.conf line, quoted like Redis's ``sdssplitargs``
+    (double quotes take ``\\n``, ``\\xHH`` ... escapes; single quotes only ``\\'``)."""
+    try:
+        return split_inline_args(line.encode("utf-8", "surrogateescape"))
+    except ProtocolError:
+        raise ConfigError(errors.CONFIG_UNBALANCED_QUOTES) from None
+
+
+def parse_config_text(text: str, source: str) -> list[Directive]:
+    """redis.conf syntax: one directive per line, ``#`` comment lines, quoted
+    values; the words after the name are joined by one space (``save 900 1
+    300 10``, ``bind a b``). ``save`` lines add up, as in Redis."""
+    directives: list[Directive] = []
     for line_number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
+        where = f"{source}, at line {line_number}"
         try:
-            words = shlex.split(stripped, comments=False, posix=True)
-        except ValueError as error:
-            raise ConfigError(f"{source}:{line_number}: {error}") from None
-        name, values = words[0].lower(), words[1:]
-        if name == "save" and pairs and any(p[0] == b"save" for p in pairs):
-            previous = dict(pairs)[b"save"]
-            joined = (previous + b" " + " ".join(values).encode()).strip()
-            pairs = [(n, v) for n, v in pairs if n != b"save"] + [(b"save", joined)]
+            words = split_config_line(stripped)
+        except ConfigError as error:
+            raise ConfigError(_fatal(where, stripped, str(error))) from None
+        if not words:
             continue
-        pairs.append((name.encode(), " ".join(values).encode()))
-    return pairs
+        name, value = words[0].lower(), b" ".join(words[1:])
+        previous = next((d for d in directives if d.name == b"save"), None)
+        if name == b"save" and previous is not None:
+            directives.remove(previous)
+            value = b" ".join(part for part in (previous.value, value) if part)
+        directives.append(Directive(name, value, where, stripped))
+    return directives
+
+
+def _fatal(where: str, line: str, reason: str) -> str:
+    return f"Reading the configuration file, {where}\n>>> '{line}'\n{reason}"
 
 
 def parse_command_line(argv: list[str]) -> Config:
-    """``shardis-server [config-file] [--name value ...]``: file first, flags override."""
+    """``shardis-server [config-file] [--name value ...]``: the file first,
+    then the flags, which override it (a flag's words are its value)."""
     config = Config()
-    pairs: list[tuple[bytes, bytes]] = []
+    directives: list[Directive] = []
     position = 0
     if argv and not argv[0].startswith("--"):
         path = argv[0]
         try:
-            with open(path, encoding="utf-8") as handle:
-                pairs.extend(parse_config_text(handle.read(), path))
+            with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+                directives.extend(parse_config_text(handle.read(), f"file '{path}'"))
         except OSError as error:
             raise ConfigError(f"Fatal error, can't open config file '{path}': {error.strerror}") from None
-        config.config_file = path
+        config.config_file = os.path.abspath(path)
         position = 1
-    flags: list[tuple[bytes, bytes]] = []
     while position < len(argv):
         word = argv[position]
-        if not word.startswith("--"):
-            raise ConfigError(f"Bad directive or wrong number of arguments: '{word}'")
-        name = word[2:]
+        if not word.startswith("--") or len(word) == 2:
+            raise ConfigError(errors.config_bad_directive(word))
         values = []
         position += 1
         while position < len(argv) and not argv[position].startswith("--"):
             values.append(argv[position])
             position += 1
-        flags.append((name.encode(), " ".join(values).encode()))
-    unknown = [name.decode() for name, _ in pairs + flags if name.decode().lower() not in PARAMS_BY_NAME]
-    if unknown:
-        raise ConfigError("Bad directive or wrong number of arguments: unknown parameter(s) " + ", ".join(repr(n) for n in unknown))
-    merged: dict[bytes, bytes] = {}
-    for name, value in pairs + flags:
-        merged[name.lower()] = value
+        text = " ".join([word[2:], *values])
+        directives.append(
+            Directive(word[2:].lower().encode(), " ".join(values).encode("utf-8", "surrogateescape"),
+                      "from the command line", text)
+        )
+    merged: dict[bytes, Directive] = {}
+    for directive in directives:
+        if directive.name.decode("utf-8", "replace") not in PARAMS_BY_NAME:
+            raise ConfigError(_fatal(directive.source, directive.line, errors.CONFIG_BAD_DIRECTIVE))
+        merged.pop(directive.name, None)
+        merged[directive.name] = directive
     try:
-        config.set_many(list(merged.items()), at_startup=True)
+        config.set_many([(d.name, d.value) for d in merged.values()], at_startup=True)
     except ConfigError as error:
         raise ConfigError(str(error).replace("CONFIG SET failed", "Fatal config error")) from None
     return config

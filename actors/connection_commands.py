@@ -17,7 +17,7 @@ import trio
 from protocol import errors
 from protocol.commands.introspection import command_reply
 from protocol.errors import CommandError
-from protocol.resp.values import OK, PONG, SimpleString, Verbatim
+from protocol.resp.values import ErrorReply, OK, PONG, SimpleString, Verbatim
 
 from actors.config import REDIS_VERSION
 from actors.engine.args import Args, parse_int
@@ -232,11 +232,13 @@ async def client_id(conn: Connection, argv: list[bytes]) -> Any:
 
 @local("client|info")
 async def client_info(conn: Connection, argv: list[bytes]) -> Any:
+    conn.info.last_command = "client|info"
     return verbatim(conn, client_line(conn, trio.current_time()) + b"\n")
 
 
 @local("client|list")
 async def client_list(conn: Connection, argv: list[bytes]) -> Any:
+    conn.info.last_command = "client|list"
     args = Args(argv, 2)
     wanted_ids: set[int] | None = None
     while args:
@@ -250,10 +252,7 @@ async def client_list(conn: Connection, argv: list[bytes]) -> Any:
         elif option == b"ID" and args:
             wanted_ids = set() if wanted_ids is None else wanted_ids
             for raw in args.rest():
-                value = parse_int(raw, errors.INVALID_CLIENT_ID)
-                if value <= 0:
-                    raise CommandError(errors.INVALID_CLIENT_ID)
-                wanted_ids.add(value)
+                wanted_ids.add(parse_int(raw, errors.INVALID_CLIENT_ID_IN_LIST))
         else:
             raise CommandError(errors.SYNTAX)
     now = trio.current_time()
@@ -334,13 +333,13 @@ async def client_pause(conn: Connection, argv: list[bytes]) -> Any:
     if timeout_ms < 0:
         raise CommandError(errors.TIMEOUT_NEGATIVE)
     writes_only = False
+    if len(argv) > 4:
+        raise CommandError(errors.subcommand_syntax(argv[1], argv[0]))
     if len(argv) == 4:
         mode = argv[3].upper()
         if mode not in (b"WRITE", b"ALL"):
-            raise CommandError(errors.SYNTAX)
+            raise CommandError(errors.CLIENT_PAUSE_MODE)
         writes_only = mode == b"WRITE"
-    elif len(argv) > 4:
-        raise CommandError(errors.SYNTAX)
     conn.runtime.pause.pause(trio.current_time() + timeout_ms / 1000, writes_only)
     return OK
 
@@ -358,7 +357,7 @@ async def client_kill(conn: Connection, argv: list[bytes]) -> Any:
         target = argv[2].decode("utf-8", "replace")
         for other in clients.values():
             if other.info.addr == target:
-                kill(other)
+                kill(other, conn)
                 return OK
         raise CommandError(errors.NO_SUCH_CLIENT)
     args = Args(argv, 2)
@@ -371,13 +370,17 @@ async def client_kill(conn: Connection, argv: list[bytes]) -> Any:
         value = args.next()
         if option == b"ID":
             wanted = parse_int(value, errors.INVALID_CLIENT_ID)
+            if wanted <= 0:
+                raise CommandError(errors.INVALID_CLIENT_ID)
             filters.append(lambda other, wanted=wanted: other.info.client_id == wanted)
         elif option == b"ADDR":
             filters.append(lambda other, addr=value.decode(): other.info.addr == addr)
         elif option == b"LADDR":
             filters.append(lambda other, addr=value.decode(): other.info.laddr == addr)
         elif option == b"USER":
-            filters.append(lambda other, user=value: user == b"default")
+            # Only the default user exists until ACL lands.
+            if value != b"default":
+                raise CommandError(errors.no_such_user(value))
         elif option == b"TYPE":
             kind = value.lower()
             if kind not in (b"normal", b"master", b"replica", b"slave", b"pubsub"):
@@ -389,7 +392,9 @@ async def client_kill(conn: Connection, argv: list[bytes]) -> Any:
                 raise CommandError(errors.SYNTAX)
             skip_me = flag == b"yes"
         elif option == b"MAXAGE":
-            max_age = parse_int(value)
+            # Redis 7.4's filter (7.0 answers a syntax error): kill clients
+            # connected for at least this many seconds.
+            max_age = parse_int(value, errors.SYNTAX)
             now = trio.current_time()
             filters.append(lambda other, max_age=max_age: now - other.info.created_at >= max_age)
         else:
@@ -399,15 +404,17 @@ async def client_kill(conn: Connection, argv: list[bytes]) -> Any:
         if skip_me and other is conn:
             continue
         if all(check(other) for check in filters):
-            kill(other)
+            kill(other, conn)
             killed += 1
     return killed
 
 
-def kill(other: Connection) -> None:
+def kill(other: Connection, caller: Connection | None = None) -> None:
+    """Close ``other``; the caller killing itself still gets its reply first,
+    as in Redis (close after reply)."""
     other.closing = True
     other.info.killed = True
-    if other.info.cancel_scope is not None:
+    if other is not caller and other.info.cancel_scope is not None:
         other.info.cancel_scope.cancel()
 
 
@@ -442,8 +449,6 @@ CLIENT_HELP = (
     "      Kill connections authenticated by <username>.",
     "    * SKIPME (YES|NO)",
     "      Skip killing current connection (default: yes).",
-    "    * ID <client-id>",
-    "      Kill connections by client id.",
     "    * MAXAGE <maxage>",
     "      Kill connections older than the specified age.",
     "LIST [options ...]",
@@ -467,6 +472,22 @@ CLIENT_HELP = (
     "NO-TOUCH (ON|OFF)",
     "    Will not touch LRU/LFU stats when this mode is on.",
     "HELP",
-    "    Print this help.",
+    "    Prints this help.",
 )
 
+
+
+@local("client|unblock")
+async def client_unblock(conn: Connection, argv: list[bytes]) -> Any:
+    """Answer a blocked client now, with its timeout reply or an UNBLOCKED error."""
+    target_id = parse_int(argv[2])
+    mode = argv[3].upper() if len(argv) > 3 else b"TIMEOUT"
+    if len(argv) > 4 or mode not in (b"TIMEOUT", b"ERROR"):
+        raise CommandError(errors.CLIENT_UNBLOCK_REASON)
+    target = conn.runtime.clients.get(target_id)
+    blocked = target.blocked if target is not None else None
+    if blocked is None or not blocked.claim():
+        return 0
+    reply = blocked.timeout_reply if mode == b"TIMEOUT" else ErrorReply(errors.UNBLOCKED)
+    blocked.deliver(reply)
+    return 1

@@ -148,7 +148,7 @@ async def config_help(server: Server, request: ServerRequest) -> Any:
         "REWRITE",
         "    Rewrite the configuration file.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     )
     return [SimpleString(line.encode()) for line in lines]
 
@@ -169,11 +169,12 @@ async def shutdown(server: Server, request: ServerRequest) -> Any:
 
 
 # -- INFO -------------------------------------------------------------------------
-DEFAULT_SECTIONS = (
+# Redis 7.0's order; "all" adds commandstats and latencystats in their places.
+ALL_SECTIONS = (
     "server", "clients", "memory", "persistence", "stats", "replication", "cpu",
-    "modules", "errorstats", "cluster", "keyspace",
+    "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace",
 )
-ALL_SECTIONS = DEFAULT_SECTIONS + ("commandstats", "latencystats")
+DEFAULT_SECTIONS = tuple(name for name in ALL_SECTIONS if name not in ("commandstats", "latencystats"))
 
 
 async def gather_statistics(server: Server) -> list[ShardStatistics]:
@@ -187,15 +188,18 @@ async def gather_statistics(server: Server) -> list[ShardStatistics]:
 
 @server_command("info")
 async def info(server: Server, request: ServerRequest) -> Any:
-    wanted = [arg.decode("utf-8", "replace").lower() for arg in request.argv[1:]]
-    if not wanted or "default" in wanted:
-        sections = list(DEFAULT_SECTIONS)
-    elif "all" in wanted or "everything" in wanted:
-        sections = list(ALL_SECTIONS)
-    else:
-        sections = [name for name in ALL_SECTIONS if name in wanted]
+    wanted = {arg.decode("utf-8", "replace").lower() for arg in request.argv[1:]}
+    if not wanted:
+        wanted = {"default"}
+    chosen = set(wanted)
+    if "default" in wanted:
+        chosen.update(DEFAULT_SECTIONS)
+    if "all" in wanted or "everything" in wanted:
+        chosen.update(ALL_SECTIONS)
+    sections = [name for name in ALL_SECTIONS if name in chosen]
     shard_stats = await gather_statistics(server)
-    text = "\r\n".join(
+    # Sections are separated by an empty line, as in Redis.
+    text = "\r\n\r\n".join(
         _render_section(name, _SECTION_BUILDERS[name](server, shard_stats)) for name in sections
     )
     body = text.encode() + (b"\r\n" if text else b"")
@@ -247,7 +251,7 @@ def _section_clients(server: Server, stats: list[ShardStatistics]) -> list[tuple
         ("connected_clients", len(server.runtime.clients)),
         ("cluster_connections", 0),
         ("maxclients", server.config["maxclients"]),
-        ("blocked_clients", 0),
+        ("blocked_clients", server.runtime.blocked_count),
         ("tracking_clients", 0),
         ("clients_in_timeout_table", 0),
     ]

@@ -52,6 +52,15 @@ GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible"
 TIMEOUT_NOT_FLOAT = "ERR timeout is not a float or out of range"
 TIMEOUT_NEGATIVE = "ERR timeout is negative"
 INVALID_CURSOR = "ERR invalid cursor"
+OBJECT_FREQ_NOT_LFU = (
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+    "that when switching between policies at runtime LRU and LFU data will take some time "
+    "to adjust."
+)
+OBJECT_IDLETIME_LFU = (
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust."
+)
 NOAUTH = "NOAUTH Authentication required."
 WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled."
 NOT_ALLOWED_IN_PUBSUB = (
@@ -71,11 +80,25 @@ AUTH_WITHOUT_PASSWORD = (
 )
 NOPROTO = "NOPROTO unsupported protocol version"
 PROTOCOL_VERSION_NOT_INTEGER = "ERR Protocol version is not an integer or out of range"
-NOAUTH_HELLO = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"
+NOAUTH_HELLO = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"
 CLIENT_NAME_CHARS = "ERR Client names cannot contain spaces, newlines or special characters."
 INVALID_CLIENT_ID = "ERR client-id should be greater than 0"
 NO_SUCH_CLIENT = "ERR No such client"
 TIMEOUT_NOT_INTEGER = "ERR timeout is not an integer or out of range"
+CLIENT_PAUSE_MODE = "ERR CLIENT PAUSE mode must be WRITE or ALL"
+INVALID_CLIENT_ID_IN_LIST = "ERR Invalid client ID"
+
+
+def no_such_user(name: bytes) -> str:
+    return f"ERR No such user '{name.decode('utf-8', 'replace')}'"
+
+
+def subcommand_syntax(sub: bytes, container: bytes) -> str:
+    """Redis's ``addReplySubcommandSyntaxError``: names as the client sent them."""
+    return (
+        f"ERR unknown subcommand or wrong number of arguments for "
+        f"'{sub.decode('utf-8', 'replace')[:128]}'. Try {container.decode('utf-8', 'replace').upper()} HELP."
+    )
 
 
 def hello_syntax(option: bytes) -> str:
@@ -100,6 +123,10 @@ NO_SHUTDOWN_IN_PROGRESS = "ERR No shutdown in progress."
 
 def debug_unknown_subcommand(sub: bytes) -> str:
     return unknown_subcommand(sub, "DEBUG")
+
+
+CLIENT_UNBLOCK_REASON = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"
+UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK"
 
 
 # transactions
@@ -181,3 +208,113 @@ PROTOCOL_QUERY_BUFFER_LIMIT = "Protocol error: query buffer limit exceeded"
 PROTOCOL_BAD_REPLY_TYPE = "Protocol error: invalid reply type byte {!r}"
 PROTOCOL_BAD_REPLY_LINE = "Protocol error: invalid {} line {!r}"
 PROTOCOL_BAD_REPLY_TERMINATOR = "Protocol error: bulk payload not terminated by CRLF"
+
+
+# ---------------------------------------------------------------------------
+# CONFIG SET / startup config. ConfigError messages carry no "ERR " prefix:
+# CONFIG SET adds it, startup prints them under "*** FATAL CONFIG ERROR ***".
+# ---------------------------------------------------------------------------
+CONFIG_NOT_INTEGER = "argument couldn't be parsed into an integer"
+CONFIG_NOT_MEMORY = "argument must be a memory value"
+CONFIG_NOT_YES_NO = "argument must be 'yes' or 'no'"
+CONFIG_INVALID_SAVE = "Invalid save parameters"
+CONFIG_IMMUTABLE = "can't set immutable config"
+CONFIG_DUPLICATE = "duplicate parameter"
+
+
+def config_out_of_range(low: int, high: int) -> str:
+    return f"argument must be between {low} and {high} inclusive"
+
+
+def config_not_one_of(choices: tuple[str, ...]) -> str:
+    return f"argument(s) must be one of the following: {', '.join(choices)}"
+
+
+def config_unknown_option(name: bytes) -> str:
+    return f"Unknown option or number of arguments for CONFIG SET - '{name.decode('utf-8', 'replace')}'"
+
+
+def config_set_failed(name: bytes, reason: str) -> str:
+    return f"CONFIG SET failed (possibly related to argument '{name.decode('utf-8', 'replace')}') - {reason}"
+
+
+CONFIG_BAD_DIRECTIVE = "Bad directive or wrong number of arguments"
+CONFIG_UNBALANCED_QUOTES = "Unbalanced quotes in configuration line"
+
+
+def config_bad_directive(name: str) -> str:
+    return f"Bad directive or wrong number of arguments: '{name}'"
+
+
+# ---------------------------------------------------------------------------
+# hashes (actors/engine/families/hash.py); field expiry texts are Redis 7.4's
+# ---------------------------------------------------------------------------
+HASH_NOT_INTEGER = "ERR hash value is not an integer"
+HASH_NOT_FLOAT = "ERR hash value is not a float"
+VALUE_NAN_OR_INFINITY = "ERR value is NaN or Infinity"
+VALUE_OUT_OF_RANGE = "ERR value is out of range"
+HRANDFIELD_COUNT_RANGE = (
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+)
+HASH_FIELDS_KEYWORD = "ERR Mandatory argument FIELDS is missing or not at the right position"
+HASH_NUMFIELDS_POSITIVE = "ERR Parameter `numFields` should be greater than 0"
+HASH_NUMFIELDS_POSITIVE_INTEGER = "ERR Number of fields must be a positive integer"
+HASH_NUMFIELDS_MISMATCH = "ERR The `numfields` parameter must match the number of arguments"
+HASH_EXPIRE_NEGATIVE = "ERR invalid expire time, must be >= 0"
+
+
+# ---------------------------------------------------------------------------
+# sorted sets (actors/engine/families/zset.py). Checked against redis-server 7.0.
+# ---------------------------------------------------------------------------
+ZADD_XX_AND_NX = "ERR XX and NX options at the same time are not compatible"
+ZADD_GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible"
+ZADD_INCR_SINGLE_PAIR = "ERR INCR option supports a single increment-element pair"
+ZSET_SCORE_NAN = "ERR resulting score is not a number (NaN)"
+ZSET_MIN_MAX_NOT_FLOAT = "ERR min or max is not a float"
+ZSET_MIN_MAX_NOT_LEX = "ERR min or max not valid string range item"
+ZRANGE_LIMIT_NEEDS_BY = (
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+)
+ZRANGE_WITHSCORES_BYLEX = "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
+ZSET_WEIGHT_NOT_FLOAT = "ERR weight value is not a float"
+ZSET_LIMIT_NEGATIVE = "ERR LIMIT can't be negative"
+ZSET_NUMKEYS_NOT_POSITIVE = "ERR numkeys should be greater than 0"
+ZSET_COUNT_NOT_POSITIVE = "ERR count should be greater than 0"
+ZPOP_COUNT_NOT_POSITIVE = "ERR value is out of range, must be positive"
+ZRANDMEMBER_COUNT_RANGE = (
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+)
+ZRANDMEMBER_OUT_OF_RANGE = "ERR value is out of range"
+
+
+def zset_no_input_keys(name: str) -> str:
+    return f"ERR at least 1 input key is needed for '{name}' command"
+
+
+# ---------------------------------------------------------------------------
+# sets and SORT (actors/engine/families/set.py, sort.py). Checked against
+# redis-server 7.0.
+# ---------------------------------------------------------------------------
+SPOP_COUNT_NOT_POSITIVE = "ERR value is out of range, must be positive"
+SRANDMEMBER_COUNT_RANGE = (
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+)
+SINTERCARD_NUMKEYS_NOT_POSITIVE = "ERR numkeys should be greater than 0"
+SINTERCARD_TOO_MANY_KEYS = "ERR Number of keys can't be greater than number of args"
+SINTERCARD_LIMIT_NEGATIVE = "ERR LIMIT can't be negative"
+SORT_SCORE_NOT_DOUBLE = "ERR One or more scores can't be converted into double"
+
+
+# ---------------------------------------------------------------------------
+# lists (actors/engine/families/list.py). Checked against redis-server 7.0.
+# ---------------------------------------------------------------------------
+LIST_INDEX_OUT_OF_RANGE = "ERR index out of range"
+LIST_POP_COUNT_NOT_POSITIVE = "ERR value is out of range, must be positive"
+LPOS_RANK_ZERO = (
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+    "or use negative to start from the end of the list"
+)
+LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative"
+LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative"
+LMPOP_NUMKEYS_NOT_POSITIVE = "ERR numkeys should be greater than 0"
+LMPOP_COUNT_NOT_POSITIVE = "ERR count should be greater than 0"

@@ -24,6 +24,7 @@ nobody awaits between the check and the flip, so no lock is needed.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -34,7 +35,8 @@ from protocol import errors
 from protocol.errors import CommandError
 from protocol.resp.values import NULL_ARRAY
 
-from actors.engine.args import parse_float
+from actors.engine.args import INT64_MAX
+from actors.engine.longdouble import parse_long_double
 
 
 @attrs.frozen
@@ -71,13 +73,19 @@ WAKE_UP = object()
 
 
 def parse_timeout(raw: bytes) -> int:
-    """A blocking timeout in float seconds -> milliseconds (0 = forever)."""
-    seconds = parse_float(raw, errors.TIMEOUT_NOT_FLOAT)
-    if seconds < 0:
+    """A blocking timeout in seconds -> milliseconds (0 = forever), as Redis
+    7.0 reads it: a long double, times 1000, rounded up; a value past the
+    64-bit range wraps negative in Redis's cast, hence "timeout is negative"."""
+    try:
+        seconds = parse_long_double(raw)
+    except CommandError:
+        raise CommandError(errors.TIMEOUT_NOT_FLOAT) from None
+    if seconds is None:
         raise CommandError(errors.TIMEOUT_NEGATIVE)
-    if seconds == float("inf") or seconds * 1000 > (1 << 62):
-        raise CommandError(errors.TIMEOUT_NOT_FLOAT)
-    return int(seconds * 1000)
+    milliseconds = math.ceil(seconds * 1000)
+    if milliseconds < 0 or milliseconds > INT64_MAX:
+        raise CommandError(errors.TIMEOUT_NEGATIVE)
+    return milliseconds
 
 
 def register(keyspace: Any, blocked: BlockedClient) -> None:

@@ -71,9 +71,12 @@ class ScanOptions:
 
 
 def parse_cursor(raw: bytes) -> int:
-    if not raw.isdigit() or int(raw) > UINT64_MAX:
+    """C's strtoul, as Redis uses it: a leading ``-`` wraps modulo 2**64."""
+    digits = raw[1:] if raw[:1] in (b"-", b"+") else raw
+    if not digits.isdigit() or int(digits) > UINT64_MAX:
         raise CommandError(errors.INVALID_CURSOR)
-    return int(raw)
+    value = int(digits)
+    return (-value) % (UINT64_MAX + 1) if raw[:1] == b"-" else value
 
 
 def parse_scan_options(argv: list[bytes], cursor_index: int, *, allow_type: bool) -> ScanOptions:
@@ -103,7 +106,8 @@ def scan_step(
     """One SCAN step over a container of ``size`` members: (next cursor, members
     to consider). The caller filters them (liveness, MATCH, TYPE)."""
     cursor = options.cursor
-    if cursor == 0 and size <= options.count:
+    if size <= options.count:
+        # Redis returns a compact container whole, whatever the cursor.
         return 0, list(members())
     position, snapshot_id = cursor >> SNAPSHOT_ID_BITS, cursor & SNAPSHOT_ID_MASK
     snapshot = snapshots.get(snapshot_id) if cursor else None

@@ -1,12 +1,23 @@
-"""Type names and typed lookups shared by every family.
+"""Type names, typed lookups and per-key access times shared by every family.
 
 A value's Redis type is decided by its Python type: ``bytes``/``bytearray``
 are strings; every other type in ``engine/types`` declares ``redis_type`` and
 ``copy()``.
+
+Access times (OBJECT IDLETIME): Redis stamps each object with an LRU clock
+reading (1 s resolution) whenever a command reads or writes its key, except
+for "no touch" lookups (TYPE, EXISTS, TTL, OBJECT). Values here are plain
+``bytes`` with no room for a stamp, so each database keeps a side dict, key ->
+unix second of the last access, holding only keys that were accessed through
+:func:`lookup_string`, :func:`lookup_typed` or :func:`note_access`. A miss
+drops the key's stale stamp; a key with no stamp counts as never idle. The
+dict is found by the owning :class:`Database` (a weak mapping, so a dropped
+keyspace takes its stamps with it) because ``Database`` has no slot for it.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from protocol import errors
@@ -14,6 +25,12 @@ from protocol.errors import CommandError
 
 from actors.engine.args import is_int64
 from actors.engine.context import ExecContext
+from actors.engine.keyspace import Database
+from actors.engine.view import ShardedDatabase
+
+_ACCESS_SECONDS: weakref.WeakKeyDictionary[Database, dict[bytes, int]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def type_name(value: Any) -> bytes:
@@ -26,10 +43,12 @@ def lookup_string(ctx: ExecContext, key: bytes) -> bytes | bytearray | None:
     value = ctx.db.lookup(key)
     if value is None:
         ctx.miss()
+        forget_access(ctx.db, key)
         return None
     if type(value) is not bytes and type(value) is not bytearray:
         raise CommandError(errors.WRONGTYPE)
     ctx.hit()
+    note_access(ctx, key)
     return value
 
 
@@ -38,10 +57,12 @@ def lookup_typed(ctx: ExecContext, key: bytes, cls: type) -> Any:
     value = ctx.db.lookup(key)
     if value is None:
         ctx.miss()
+        forget_access(ctx.db, key)
         return None
     if type(value) is not cls:
         raise CommandError(errors.WRONGTYPE)
     ctx.hit()
+    note_access(ctx, key)
     return value
 
 
@@ -61,3 +82,41 @@ def object_encoding(value: Any) -> bytes:
     if type(value) is bytearray:
         return b"raw"
     return value.encoding()
+
+
+# -- access times (OBJECT IDLETIME) ------------------------------------------
+def access_seconds(db: Database | ShardedDatabase, key: bytes) -> dict[bytes, int]:
+    """The access-time dict of the database that owns ``key``."""
+    owner = db.owner(key) if type(db) is ShardedDatabase else db
+    seconds = _ACCESS_SECONDS.get(owner)  # type: ignore[arg-type]
+    if seconds is None:
+        seconds = _ACCESS_SECONDS[owner] = {}  # type: ignore[index]
+    return seconds
+
+
+def note_access(ctx: ExecContext, key: bytes, db: Database | None = None) -> None:
+    """A command read or wrote ``key`` (in ``db``, default the command's)."""
+    access_seconds(db if db is not None else ctx.db, key)[key] = ctx.now_ms // 1000
+
+
+def forget_access(db: Database | ShardedDatabase, key: bytes) -> None:
+    access_seconds(db, key).pop(key, None)
+
+
+def idle_seconds(ctx: ExecContext, key: bytes) -> int:
+    accessed = access_seconds(ctx.db, key).get(key)
+    now = ctx.now_ms // 1000
+    return 0 if accessed is None else max(now - accessed, 0)
+
+
+def clear_access(db: Database) -> None:
+    _ACCESS_SECONDS.pop(db, None)
+
+
+def swap_access(first: Database, second: Database) -> None:
+    first_seconds = _ACCESS_SECONDS.pop(first, None)
+    second_seconds = _ACCESS_SECONDS.pop(second, None)
+    if second_seconds is not None:
+        _ACCESS_SECONDS[first] = second_seconds
+    if first_seconds is not None:
+        _ACCESS_SECONDS[second] = first_seconds

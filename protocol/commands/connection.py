@@ -175,12 +175,20 @@ CLIENT_NO_TOUCH = command(
 )
 
 
+CLIENT_UNBLOCK = command(
+    'client|unblock', -3, 'admin noscript loading stale', '@admin @slow @dangerous @connection',
+    syntax='client-id:integer [TIMEOUT | ERROR]',
+    since='5.0.0',
+    summary='Unblock a client blocked in a blocking command from a different connection',
+    complexity='O(log N) where N is the number of client connections',
+)
+
 CLIENT = command(
     "client", -2, "", "@slow",
     since="2.4.0",
     summary="A container for client connection commands",
     complexity="Depends on subcommand.",
-    subcommands=[CLIENT_ID, CLIENT_SETINFO, CLIENT_NO_TOUCH, CLIENT_INFO, CLIENT_LIST, CLIENT_KILL, CLIENT_SETNAME, CLIENT_GETNAME, CLIENT_NO_EVICT, CLIENT_REPLY, CLIENT_PAUSE, CLIENT_UNPAUSE, CLIENT_HELP],
+    subcommands=[CLIENT_ID, CLIENT_SETINFO, CLIENT_NO_TOUCH, CLIENT_INFO, CLIENT_LIST, CLIENT_KILL, CLIENT_SETNAME, CLIENT_GETNAME, CLIENT_NO_EVICT, CLIENT_REPLY, CLIENT_PAUSE, CLIENT_UNPAUSE, CLIENT_HELP, CLIENT_UNBLOCK],
 )
 
 

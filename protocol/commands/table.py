@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from .. import errors
 from ..errors import CommandError
-from . import connection, generic, server, string, transactions
+from . import connection, generic, hash, list, server, set, sort, sorted_set, string, transactions
 from .spec import CommandSpec
 
-_GROUP_MODULES = (generic, string, connection, server, transactions)
+_GROUP_MODULES = (
+    generic, sort, string, list, hash, set, sorted_set, connection, server, transactions,
+)
 
 COMMANDS: dict[bytes, CommandSpec] = {
     spec.name.encode(): spec for module in _GROUP_MODULES for spec in module.SPECS

@@ -15,6 +15,7 @@ from protocol.errors import CommandError
 from actors.engine.args import INT64_MAX, INT64_MIN, parse_int
 from actors.engine.context import ExecContext
 from actors.engine.dispatch import command
+from actors.engine.values import forget_access, note_access
 
 _UNIT_MS = {b"EX": 1000, b"PX": 1, b"EXAT": 1000, b"PXAT": 1}
 _RELATIVE = {b"EX", b"PX"}
@@ -78,10 +79,12 @@ def expire_at_generic(ctx: ExecContext, key: bytes, when: int, flags: set[bytes]
     ctx.touch(key)
     if when <= ctx.now_ms:
         db.delete(key)
+        forget_access(db, key)
         ctx.propagate([b"DEL", key])
         ctx.notify("g", "del", key)
         return 1
     db.set_expire(key, when)
+    note_access(ctx, key)
     ctx.propagate([b"PEXPIREAT", key, str(when).encode()])
     ctx.notify("g", "expire", key)
     return 1
@@ -120,7 +123,10 @@ def pexpiretime(ctx: ExecContext, argv: list[bytes]) -> Any:
 @command("persist")
 def persist(ctx: ExecContext, argv: list[bytes]) -> Any:
     key = argv[1]
-    if ctx.db.lookup(key) is None or not ctx.db.persist(key):
+    if ctx.db.lookup(key) is None:
+        return 0
+    note_access(ctx, key)
+    if not ctx.db.persist(key):
         return 0
     ctx.touch(key)
     ctx.propagate([b"PERSIST", key])

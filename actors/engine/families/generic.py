@@ -3,6 +3,11 @@
 Commands whose keys may live on several shards (DEL, EXISTS, RENAME, COPY ...)
 run here unchanged: the coordinator hands them a context whose ``db`` spans
 the leased shards.
+
+Access times follow Redis's lookups: TOUCH, RENAME, COPY and MOVE access
+their keys; EXISTS, TYPE and OBJECT look without touching. OBJECT FREQ always
+answers that no LFU policy is selected: the engine keeps no LFU counters, so
+the LFU maxmemory policies are not supported.
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ from protocol.resp.values import OK, SimpleString
 from actors.engine.args import Args, parse_int
 from actors.engine.context import ExecContext
 from actors.engine.dispatch import command
-from actors.engine.values import copy_value, object_encoding, type_name
+from actors.engine.values import (
+    copy_value,
+    forget_access,
+    idle_seconds,
+    note_access,
+    object_encoding,
+    type_name,
+)
 
 SHARED_INTEGER_REFCOUNT = 2147483647
 SHARED_INTEGERS = 10000
@@ -28,6 +40,7 @@ def delete(ctx: ExecContext, argv: list[bytes]) -> Any:
     for key in argv[1:]:
         if ctx.db.lookup(key) is not None and ctx.db.delete(key):
             deleted += 1
+            forget_access(ctx.db, key)
             ctx.touch(key)
             ctx.propagate([argv[0], key])
             ctx.notify("g", "del", key)
@@ -42,7 +55,12 @@ def exists(ctx: ExecContext, argv: list[bytes]) -> Any:
 
 @command("touch")
 def touch(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return exists(ctx, argv)
+    touched = 0
+    for key in argv[1:]:
+        if ctx.db.lookup(key) is not None:
+            note_access(ctx, key)
+            touched += 1
+    return touched
 
 
 @command("type")
@@ -75,7 +93,9 @@ def rename_generic(ctx: ExecContext, source: bytes, target: bytes, only_if_new: 
         db.delete(target)
     expire_at = db.get_expire(source)
     db.delete(source)
+    forget_access(db, source)
     db.store_new(target, value)
+    note_access(ctx, target)
     if expire_at is not None:
         db.set_expire(target, expire_at)
     ctx.touch(source)
@@ -113,6 +133,8 @@ def copy(ctx: ExecContext, argv: list[bytes]) -> Any:
             return 0
         target_db.delete(target)
     target_db.store_new(target, copy_value(value))
+    note_access(ctx, source)
+    note_access(ctx, target, target_db)
     expire_at = ctx.db.get_expire(source)
     if expire_at is not None:
         target_db.set_expire(target, expire_at)
@@ -125,7 +147,7 @@ def copy(ctx: ExecContext, argv: list[bytes]) -> Any:
 @command("move")
 def move(ctx: ExecContext, argv: list[bytes]) -> Any:
     key = argv[1]
-    index = parse_int(argv[2], errors.DB_INDEX_OUT_OF_RANGE)
+    index = parse_int(argv[2])
     if index < 0 or index >= ctx.database_count:
         raise CommandError(errors.DB_INDEX_OUT_OF_RANGE)
     if index == ctx.db.index:
@@ -138,7 +160,9 @@ def move(ctx: ExecContext, argv: list[bytes]) -> Any:
         return 0
     expire_at = ctx.db.get_expire(key)
     ctx.db.delete(key)
+    forget_access(ctx.db, key)
     target_db.store_new(key, value)
+    note_access(ctx, key, target_db)
     if expire_at is not None:
         target_db.set_expire(key, expire_at)
     ctx.touch(key)
@@ -162,3 +186,42 @@ def object_refcount(ctx: ExecContext, argv: list[bytes]) -> Any:
     if object_encoding(value) == b"int" and 0 <= int(value) < SHARED_INTEGERS:
         return SHARED_INTEGER_REFCOUNT
     return 1
+
+
+@command("object|idletime")
+def object_idletime(ctx: ExecContext, argv: list[bytes]) -> Any:
+    key = argv[2]
+    if ctx.db.lookup(key) is None:
+        return None
+    return idle_seconds(ctx, key)
+
+
+@command("object|freq")
+def object_freq(ctx: ExecContext, argv: list[bytes]) -> Any:
+    if ctx.db.lookup(argv[2]) is None:
+        return None
+    raise CommandError(errors.OBJECT_FREQ_NOT_LFU)
+
+
+OBJECT_HELP_LINES = (
+    "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "ENCODING <key>",
+    "    Return the kind of internal representation used in order to store the value",
+    "    associated with a <key>.",
+    "FREQ <key>",
+    "    Return the access frequency index of the <key>. The returned integer is",
+    "    proportional to the logarithm of the recent access frequency of the key.",
+    "IDLETIME <key>",
+    "    Return the idle time of the <key>, that is the approximated number of",
+    "    seconds elapsed since the last access to the key.",
+    "REFCOUNT <key>",
+    "    Return the number of references of the value associated with the specified",
+    "    <key>.",
+    "HELP",
+    "    Prints this help.",
+)
+
+
+@command("object|help")
+def object_help(ctx: ExecContext, argv: list[bytes]) -> Any:
+    return [SimpleString(line.encode()) for line in OBJECT_HELP_LINES]

@@ -15,6 +15,7 @@ evicted scan restarts its snapshot at the same position.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from protocol import errors
@@ -25,7 +26,7 @@ from actors.engine.args import Args, parse_int
 from actors.engine.context import ExecContext
 from actors.engine.dispatch import command
 from actors.engine.glob import compile_glob
-from actors.engine.values import type_name
+from actors.engine.values import clear_access, swap_access, type_name
 
 MAX_SCANS = 256
 SCAN_ID_BITS = 16
@@ -47,6 +48,7 @@ def parse_flush_mode(argv: list[bytes]) -> None:
 def flushdb(ctx: ExecContext, argv: list[bytes]) -> Any:
     parse_flush_mode(argv)
     ctx.db.clear()
+    clear_access(ctx.db)
     ctx.propagate([b"FLUSHDB"])
     return OK
 
@@ -56,6 +58,7 @@ def flushall(ctx: ExecContext, argv: list[bytes]) -> Any:
     parse_flush_mode(argv)
     for db in ctx.keyspace.databases:
         db.clear()
+        clear_access(db)
     ctx.propagate([b"FLUSHALL"])
     return OK
 
@@ -69,6 +72,7 @@ def swapdb(ctx: ExecContext, argv: list[bytes]) -> Any:
         raise CommandError(errors.DB_INDEX_OUT_OF_RANGE)
     if first != second:
         ctx.keyspace.swap(first, second)
+        swap_access(ctx.keyspace.databases[first], ctx.keyspace.databases[second])
     ctx.propagate(list(argv))
     return OK
 
@@ -84,10 +88,17 @@ def randomkey(ctx: ExecContext, argv: list[bytes]) -> Any:
     return ctx.db.random_key()
 
 
+_CURSOR = re.compile(rb"([+-]?)([0-9]+)")
+
+
 def parse_cursor(raw: bytes) -> int:
-    if not raw.isdigit() or int(raw) > UINT64_MAX:
+    """As Redis's ``strtoul``: an optional sign, decimal digits, at most 2**64-1;
+    a negative cursor wraps around (``-1`` is 2**64-1)."""
+    match = _CURSOR.fullmatch(raw)
+    if match is None or int(match.group(2)) > UINT64_MAX:
         raise CommandError(errors.INVALID_CURSOR)
-    return int(raw)
+    value = int(match.group(2))
+    return (-value) & UINT64_MAX if match.group(1) == b"-" else value
 
 
 @command("scan")

@@ -14,12 +14,12 @@ from protocol import errors
 from protocol.errors import CommandError
 from protocol.resp.values import OK
 
-from actors.engine.args import INT64_MAX, INT64_MIN, Args, parse_float, parse_int
+from actors.engine.args import INT64_MAX, INT64_MIN, Args, parse_int
 from actors.engine.context import ExecContext
 from actors.engine.dispatch import command
 from actors.engine.families.expire import parse_expire_option
-from actors.engine.longdouble import format_long_double, long_double
-from actors.engine.values import lookup_string
+from actors.engine.longdouble import add_long_doubles, format_long_double, parse_long_double
+from actors.engine.values import forget_access, lookup_string, note_access
 
 _NX, _XX, _GET, _KEEPTTL = b"NX", b"XX", b"GET", b"KEEPTTL"
 _EXPIRE_OPTIONS = (b"EX", b"PX", b"EXAT", b"PXAT")
@@ -36,29 +36,39 @@ def set_(ctx: ExecContext, argv: list[bytes]) -> Any:
     key, value = argv[1], argv[2]
     if len(argv) == 3:
         ctx.db.store_new(key, value)
+        note_access(ctx, key)
         ctx.touch(key)
         ctx.propagate(argv)
         ctx.notify("$", "set", key)
         return OK
-    condition = expire_option = None
-    expire_at = None
+    # Redis's parseExtendedStringArgumentsOrReply: an option may repeat (the
+    # last expiry wins) but never meet a conflicting one; the expiry value is
+    # checked only once the whole line parsed.
+    condition = expire_option = expire_raw = None
     keep_ttl = want_old = False
     args = Args(argv, 3)
     while args:
         option = args.next_keyword()
-        if option == _NX and condition is None:
+        if option == _NX and condition != _XX:
             condition = _NX
-        elif option == _XX and condition is None:
+        elif option == _XX and condition != _NX:
             condition = _XX
-        elif option == _GET and not want_old:
+        elif option == _GET:
             want_old = True
-        elif option == _KEEPTTL and expire_option is None and not keep_ttl:
+        elif option == _KEEPTTL and expire_option is None:
             keep_ttl = True
-        elif option in _EXPIRE_OPTIONS and expire_option is None and not keep_ttl and args:
-            expire_option = option
-            expire_at = parse_expire_option(ctx, option, args.next(), "set")
+        elif (
+            option in _EXPIRE_OPTIONS
+            and expire_option in (None, option)
+            and not keep_ttl
+            and args
+        ):
+            expire_option, expire_raw = option, args.next()
         else:
             raise CommandError(errors.SYNTAX)
+    expire_at = None
+    if expire_option is not None and expire_raw is not None:
+        expire_at = parse_expire_option(ctx, expire_option, expire_raw, "set")
     return set_generic(ctx, key, value, condition, expire_at, keep_ttl, want_old)
 
 
@@ -82,6 +92,7 @@ def set_generic(
         ctx.db.store(key, value)
     else:
         ctx.db.store_new(key, value)
+    note_access(ctx, key)
     argv = [b"SET", key, value]
     if expire_at is not None:
         ctx.db.set_expire(key, expire_at)
@@ -123,6 +134,7 @@ def getdel(ctx: ExecContext, argv: list[bytes]) -> Any:
     if value is None:
         return None
     ctx.db.delete(key)
+    forget_access(ctx.db, key)
     ctx.touch(key)
     ctx.propagate([b"DEL", key])
     ctx.notify("g", "del", key)
@@ -133,22 +145,26 @@ def getdel(ctx: ExecContext, argv: list[bytes]) -> Any:
 def getex(ctx: ExecContext, argv: list[bytes]) -> Any:
     key = argv[1]
     args = Args(argv, 2)
-    expire_at = None
+    expire_option = expire_raw = None
     persist = False
     while args:
         option = args.next_keyword()
-        if option in _EXPIRE_OPTIONS and expire_at is None and not persist and args:
-            expire_at = parse_expire_option(ctx, option, args.next(), "getex")
-        elif option == b"PERSIST" and expire_at is None and not persist:
+        if option in _EXPIRE_OPTIONS and expire_option in (None, option) and not persist and args:
+            expire_option, expire_raw = option, args.next()
+        elif option == b"PERSIST" and expire_option is None:
             persist = True
         else:
             raise CommandError(errors.SYNTAX)
+    expire_at = None
+    if expire_option is not None and expire_raw is not None:
+        expire_at = parse_expire_option(ctx, expire_option, expire_raw, "getex")
     value = lookup_string(ctx, key)
     if value is None:
         return None
     if expire_at is not None:
         if expire_at <= ctx.now_ms:
             ctx.db.delete(key)
+            forget_access(ctx.db, key)
             ctx.propagate([b"DEL", key])
             ctx.notify("g", "del", key)
         else:
@@ -174,9 +190,11 @@ def mget(ctx: ExecContext, argv: list[bytes]) -> Any:
             replies.append(None)
         elif type(value) is bytes:
             ctx.hit()
+            note_access(ctx, key)
             replies.append(value)
         elif type(value) is bytearray:
             ctx.hit()
+            note_access(ctx, key)
             replies.append(bytes(value))
         else:
             ctx.hit()
@@ -192,6 +210,7 @@ def mset(ctx: ExecContext, argv: list[bytes]) -> Any:
     for position in range(1, len(argv), 2):
         key = argv[position]
         store_new(key, argv[position + 1])
+        note_access(ctx, key)
         ctx.touch(key)
         ctx.notify("$", "set", key)
     ctx.propagate(argv)
@@ -214,6 +233,7 @@ def append(ctx: ExecContext, argv: list[bytes]) -> Any:
     value = lookup_string(ctx, key)
     if value is None:
         ctx.db.store(key, suffix)
+        note_access(ctx, key)
         length = len(suffix)
     else:
         check_string_length(ctx, len(value) + len(suffix))
@@ -264,6 +284,7 @@ def incr_generic(ctx: ExecContext, key: bytes, delta: int) -> int:
     if result > INT64_MAX or result < INT64_MIN:
         raise CommandError(errors.INCR_OVERFLOW)
     ctx.db.store(key, str(result).encode())
+    note_access(ctx, key)
     ctx.touch(key)
     ctx.propagate([b"SET", key, str(result).encode(), b"KEEPTTL"])
     ctx.notify("$", "incrby", key)
@@ -274,10 +295,13 @@ def incr_generic(ctx: ExecContext, key: bytes, delta: int) -> int:
 def incrbyfloat(ctx: ExecContext, argv: list[bytes]) -> Any:
     key = argv[1]
     value = lookup_string(ctx, key)
-    current = Fraction(0) if value is None else long_double(bytes(value))
-    increment = long_double(argv[2])
-    result = format_long_double(current + increment)
+    current = Fraction(0) if value is None else parse_long_double(bytes(value))
+    increment = parse_long_double(argv[2])
+    if current is None or increment is None:
+        raise CommandError(errors.INCR_NAN_OR_INF)
+    result = format_long_double(add_long_doubles(current, increment))
     ctx.db.store(key, result)
+    note_access(ctx, key)
     ctx.touch(key)
     ctx.propagate([b"SET", key, result, b"KEEPTTL"])
     ctx.notify("$", "incrbyfloat", key)
@@ -322,6 +346,7 @@ def setrange(ctx: ExecContext, argv: list[bytes]) -> Any:
         value.extend(bytes(offset - len(value)))
     value[offset : offset + len(patch)] = patch
     ctx.db.store(key, value)
+    note_access(ctx, key)
     ctx.touch(key)
     ctx.propagate(argv)
     ctx.notify("$", "setrange", key)
@@ -368,6 +393,7 @@ def lookup_string_for_lcs(ctx: ExecContext, key: bytes) -> bytes:
         return b""
     if type(value) is not bytes and type(value) is not bytearray:
         raise CommandError(errors.LCS_NOT_STRINGS)
+    note_access(ctx, key)
     return bytes(value)
 
 

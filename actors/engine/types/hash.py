@@ -7,7 +7,8 @@ read is a C-level dict operation. ``meta`` (a :class:`HashMeta`) appears when
 the hash has to remember something:
 
 * ``hashtable``: Redis 7.0 keeps a small hash in a listpack and converts it
-  to a hash table once it holds more than 128 entries or a field or value
+  to a hash table once it holds more than 512 entries (hash-max-listpack-entries;
+  redis.conf and the binary both default to 512, not 128) or a field or value
   longer than 64 bytes; it never converts back. OBJECT ENCODING reports it.
 * ``expires``: field -> absolute unix ms (Redis 7.4 hash field expiry), with
   a lazy min-heap of ``(expire_at_ms, field)`` so the next expiry and the
@@ -39,7 +40,7 @@ from typing import Any
 
 import attrs
 
-LISTPACK_MAX_ENTRIES = 128
+LISTPACK_MAX_ENTRIES = 512
 LISTPACK_MAX_VALUE = 64
 
 
