@@ -41,6 +41,8 @@ log = logging.getLogger("shardis.connection")
 RECEIVE_SIZE = 64 * 1024
 # Commands that run even inside MULTI instead of being queued.
 MULTI_CONTROL = frozenset({"exec", "discard", "multi", "watch", "quit", "reset"})
+# Commands that may change the protocol replies are encoded in.
+PROTOCOL_SWITCHES = frozenset({"hello", "reset"})
 
 
 @attrs.define(eq=False)
@@ -129,28 +131,37 @@ class Connection:
                 return
             except ProtocolError as error:
                 requests, failure = [], error
-            replies = await self.run_requests(requests) if requests else []
+            out = await self.run_requests(requests) if requests else b""
             failure = failure or parser.error
             if failure is not None:
-                replies.append(ErrorReply("ERR " + failure.message))
+                out += encode_many([ErrorReply("ERR " + failure.message)], self.client.resp3)
                 self.closing = True
-            if replies:
-                out = encode_many(replies, self.client.resp3)
+            if out:
                 runtime.stats.total_net_output_bytes += len(out)
                 try:
                     await stream.send_all(out)
                 except (trio.BrokenResourceError, trio.ClosedResourceError):
                     return
 
-    async def run_requests(self, requests: list[list[bytes]]) -> list[Any]:
-        """Run a read's worth of requests in order; returns the replies to send."""
+    async def run_requests(self, requests: list[list[bytes]]) -> bytes:
+        """Run a read's worth of requests in order; returns the bytes to send.
+
+        Replies are encoded in the protocol in force when each was produced
+        (HELLO and RESET switch it mid-read), and CLIENT REPLY OFF|SKIP drop
+        replies per request, as Redis decides after every command."""
         replies: list[Any] = []
+        keep: list[bool] = []
+        encoded: list[bytes] = []
         batch: list[tuple[int, str, list[bytes]]] = []
         batch_shard = -1
         router = self.runtime.router
         single_shard = router.shard_count == 1
         counts = self.runtime.command_counts
         for argv in requests:
+            skip_this = self.reply_mode == "skip-next"
+            if skip_this:
+                self.reply_mode = "on"
+            keep.append(not skip_this and self.reply_mode == "on")
             try:
                 spec = resolve(argv)
             except CommandError as error:
@@ -160,6 +171,7 @@ class Connection:
                 replies.append(ErrorReply(error.message))
                 continue
             name = spec.name
+            self.info.last_command = name
             entry = counts.get(name)
             if entry is None:
                 counts[name] = [1, 0]
@@ -173,9 +185,10 @@ class Connection:
                     replies.append(ErrorReply(errors.COMMAND_NOT_ALLOWED_IN_MULTI))
                     continue
                 self.multi.append((spec, argv))
+                self.info.multi_count = len(self.multi)
                 replies.append(QUEUED)
                 continue
-            if self.runtime.pause.blocks(spec.is_write):
+            if self.runtime.pause.until and self.runtime.pause.blocks(spec.is_write):
                 if batch:
                     replies.extend(await self.run_batch(batch_shard, batch))
                     batch, batch_shard = [], -1
@@ -204,24 +217,29 @@ class Connection:
             if batch:
                 replies.extend(await self.run_batch(batch_shard, batch))
                 batch, batch_shard = [], -1
+            if name in PROTOCOL_SWITCHES and replies:
+                # Replies before HELLO/RESET go out in the protocol they were made in.
+                encoded.append(self.encode_kept(replies, keep[:-1]))
+                replies, keep = [], keep[-1:]
             reply = await self.run_unbatched(spec, argv)
-            if reply is not _NO_REPLY:
+            if reply is _NO_REPLY:
+                keep.pop()
+            else:
                 replies.append(reply)
+                if self.reply_mode == "on":
+                    keep[-1] = keep[-1] or not skip_this  # CLIENT REPLY ON answers
+
             if self.closing:
                 break
         if batch:
             replies.extend(await self.run_batch(batch_shard, batch))
-        if self.reply_mode != "on":
-            return self.filter_replies(replies)
-        return replies
+        encoded.append(self.encode_kept(replies, keep))
+        return b"".join(encoded)
 
-    def filter_replies(self, replies: list[Any]) -> list[Any]:
-        if self.reply_mode == "off":
-            return []
-        if self.reply_mode == "skip-next":
-            self.reply_mode = "skip"
-            return []
-        return replies
+    def encode_kept(self, replies: list[Any], keep: list[bool]) -> bytes:
+        if all(keep):
+            return encode_many(replies, self.client.resp3)
+        return encode_many([reply for reply, kept in zip(replies, keep) if kept], self.client.resp3)
 
     def count_error(self, message: str) -> None:
         prefix = message.split(" ", 1)[0]
@@ -234,6 +252,9 @@ class Connection:
         shard = self.runtime.shards[shard_id]
         await shard.inbox_send.send(Batch(commands, self.client, self.replies_send))
         replies = await self.replies_receive.receive()
+        for reply in replies:
+            if type(reply) is ErrorReply:
+                self.count_error(reply.message)
         if replies and type(replies[-1]) is Blocked:
             done = len(replies)
             replies[-1] = await self.wait_unblocked(replies[-1], None)

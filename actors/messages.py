@@ -101,3 +101,8 @@ class Blocked:
 
     client: Any  # engine.blocking.BlockedClient
     timeout_ms: int
+
+
+@attrs.frozen
+class ResetStatistics:
+    """CONFIG RESETSTAT: zero the shard's counters."""

@@ -22,7 +22,7 @@ from protocol.errors import CommandError
 from protocol.resp.values import OK, ErrorReply, SimpleString, Verbatim
 
 from actors.config import REDIS_VERSION, SHARDIS_VERSION, PARAMS_BY_NAME, ConfigError
-from actors.messages import ServerRequest, SetActiveExpire, StatisticsRequest
+from actors.messages import ResetStatistics, ServerRequest, SetActiveExpire, StatisticsRequest
 from actors.shard import ShardStatistics
 
 if TYPE_CHECKING:
@@ -81,6 +81,8 @@ async def config_resetstat(server: Server, request: ServerRequest) -> Any:
     stats = runtime.stats
     stats.total_connections_received = stats.rejected_connections = 0
     stats.total_net_input_bytes = stats.total_net_output_bytes = stats.total_error_replies = 0
+    for shard in runtime.shards:
+        await shard.inbox_send.send(ResetStatistics())
     return OK
 
 

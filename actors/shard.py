@@ -33,6 +33,7 @@ from actors.messages import (
     Blocked,
     ExpireTick,
     Lease,
+    ResetStatistics,
     SetActiveExpire,
     StatisticsRequest,
     Unwatch,
@@ -136,6 +137,10 @@ class Shard:
             forget_claimed(self.keyspace)
         elif kind is SetActiveExpire:
             self.active_expire = message.enabled
+        elif kind is ResetStatistics:
+            keyspace = self.keyspace
+            keyspace.keyspace_hits = keyspace.keyspace_misses = 0
+            keyspace.expiry.expired_keys = 0
         elif kind is Watch:
             self.keyspace.now_ms = self.clock.now_ms()
             db = self.keyspace.databases[message.db]

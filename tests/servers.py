@@ -85,7 +85,7 @@ def start_server(kind: str, *, shards: int = 1, extra: list[str] | None = None) 
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
                 sock.sendall(b"PING\r\n")
-                if sock.recv(64).startswith(b"+PONG"):
+                if sock.recv(64).startswith((b"+PONG", b"-NOAUTH")):
                     return server
         except OSError:
             time.sleep(0.05)

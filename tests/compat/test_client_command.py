@@ -132,31 +132,15 @@ def test_client_reply_off_sends_nothing_until_on(raw: RawConnection) -> None:
     assert raw.read_exactly(expected) == expected
 
 
-def test_client_reply_skip_drops_exactly_the_next_reply(
-    target: str, raw: RawConnection, request: pytest.FixtureRequest
-) -> None:
-    if target == "shardis":
-        # Bug in actors/connection.py: the reply mode filters a whole read's
-        # replies, so SKIP drops every reply sent in the same packet.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="reply mode applied per read"))
-        raw.sock.settimeout(1)
+def test_client_reply_skip_drops_exactly_the_next_reply(raw: RawConnection) -> None:
     raw.send(b"CLIENT REPLY SKIP\r\nECHO dropped\r\nECHO kept\r\n")
     assert raw.read_line() == b"$4\r\n"
     assert raw.read_line() == b"kept\r\n"
 
 
-def test_client_reply_skip_in_separate_sends(
-    target: str, raw: RawConnection, request: pytest.FixtureRequest
-) -> None:
-    if target == "shardis":
-        # Same bug: "skip-next" is consumed by the read holding CLIENT REPLY
-        # SKIP itself, and then "skip" never drops anything.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="reply mode applied per read"))
-    # Separate reads on the server (see the xfail above for one read).
+def test_client_reply_skip_in_separate_sends(raw: RawConnection) -> None:
     raw.send(b"CLIENT REPLY SKIP\r\n")
-    time.sleep(0.1)
     raw.send(b"ECHO dropped\r\n")
-    time.sleep(0.2)
     raw.send(b"ECHO kept\r\n")
     assert raw.read_line() == b"$4\r\n"
     assert raw.read_line() == b"kept\r\n"

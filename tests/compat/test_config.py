@@ -51,13 +51,7 @@ def test_config_get_by_name_and_glob(rp: redis.Redis, patterns: list[str], expec
     assert {as_text(k): as_text(v) for k, v in reply.items()} == expected
 
 
-def test_config_get_is_a_flat_list_in_resp2_and_a_map_in_resp3(
-    target: str, raw: RawConnection, request: pytest.FixtureRequest
-) -> None:
-    if target == "shardis":
-        # Bug in actors/connection.py: a read's replies are all encoded after the
-        # read, so HELLO 3 turns the CONFIG GET before it (same send) into a map.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="connection encodes a read's replies late"))
+def test_config_get_is_a_flat_list_in_resp2_and_a_map_in_resp3(raw: RawConnection) -> None:
     raw.send(b"CONFIG GET hz\r\nHELLO 3\r\n")
     expected = b"*2\r\n$2\r\nhz\r\n$2\r\n10\r\n"
     assert raw.read_exactly(expected) == expected
@@ -150,13 +144,7 @@ def test_config_resetstat_clears_connection_counters(r: redis.Redis) -> None:
     assert set(r.info("commandstats")) <= {"cmdstat_info", "cmdstat_config|resetstat"}
 
 
-def test_config_resetstat_clears_keyspace_hits_and_misses(
-    target: str, r: redis.Redis, request: pytest.FixtureRequest
-) -> None:
-    if target == "shardis":
-        # The hit/miss counters live in the shards; RESETSTAT has no message to
-        # reach them yet (needs a ResetStatistics message in shard.py).
-        request.applymarker(pytest.mark.xfail(strict=True, reason="shards keep their counters"))
+def test_config_resetstat_clears_keyspace_hits_and_misses(r: redis.Redis) -> None:
     r.get("missing")
     r.config_resetstat()
     assert r.info("stats")["keyspace_misses"] == 0
