@@ -14,6 +14,7 @@ messages, so expiry runs inside the loop like any other batch.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -74,10 +75,15 @@ class Shard:
     leases: int = 0
     active_expire: bool = True
     blocked_clients: int = 0
+    # Set by the supervisor: where propagated writes and keyspace events go.
+    propagate_sink: Callable[[int, list[tuple[int, list[bytes]]]], None] | None = None
+    event_sink: Callable[[list[tuple[str, bytes, int, bytes]]], None] | None = None
 
     def __attrs_post_init__(self) -> None:
         load_families()
         self.context = ExecContext(self.keyspace, self.keyspace.databases[0])
+        self.keyspace.on_expired = self._on_expired
+        self.keyspace.on_hash_fields_expired = self._on_hash_fields_expired
         self.context.database_count = len(self.keyspace.databases)
 
     @classmethod
@@ -134,6 +140,7 @@ class Shard:
             if self.active_expire:
                 self.keyspace.now_ms = self.clock.now_ms()
                 self.keyspace.active_expire_cycle()
+                self.flush_effects(self.context)
             forget_claimed(self.keyspace)
         elif kind is SetActiveExpire:
             self.active_expire = message.enabled
@@ -193,7 +200,7 @@ class Shard:
             append(reply)
         self.batches += 1
         self.commands += len(replies)
-        self.after_writes(ctx)
+        self.after_writes()
         return replies
 
     def block(
@@ -224,12 +231,15 @@ class Shard:
             message.commands, message.client, message.reply_to, may_block=message.may_block
         )
 
-    def after_writes(self, ctx: ExecContext) -> None:
+    def after_writes(self, ctx: ExecContext | None = None) -> None:
         """Serve clients blocked on keys the batch made ready, then hand the
-        effects on. Runs in the same synchronous step as the writes."""
+        effects on. Runs in the same synchronous step as the writes; ``ctx`` is
+        a coordinator's context when the writes ran under a lease."""
         if self.keyspace.ready_keys:
             serve_ready(self.keyspace, self.run_blocked)
-        self.flush_effects(ctx)
+        if ctx is not None and ctx is not self.context:
+            self.flush_effects(ctx)
+        self.flush_effects(self.context)
 
     def run_blocked(self, blocked: BlockedClient) -> Any:
         ctx = self.context
@@ -245,11 +255,37 @@ class Shard:
             return ErrorReply(error.message)
 
     def flush_effects(self, ctx: ExecContext) -> None:
-        """Hand propagated writes and keyspace events on (AOF, replicas, hub)."""
+        """Hand propagated writes to the change stream (AOF, replicas) and
+        keyspace events to the pub/sub hub; without a sink they are dropped."""
         if ctx.propagated:
-            ctx.propagated.clear()
+            if self.propagate_sink is not None:
+                self.propagate_sink(self.shard_id, ctx.propagated)
+                ctx.propagated = []
+            else:
+                ctx.propagated.clear()
         if ctx.events:
-            ctx.events.clear()
+            if self.event_sink is not None:
+                self.event_sink(ctx.events)
+                ctx.events = []
+            else:
+                ctx.events.clear()
+
+    def _on_expired(self, db_index: int, key: bytes) -> None:
+        """Lazy or active expiry removed a key: propagate DEL, raise ``expired``."""
+        ctx = self.context
+        ctx.propagated.append((db_index, [b"DEL", key]))
+        if ctx.notify_classes:
+            ctx.events.append(("x", b"expired", db_index, key))
+
+    def _on_hash_fields_expired(
+        self, db_index: int, key: bytes, fields: list[bytes], key_deleted: bool
+    ) -> None:
+        ctx = self.context
+        ctx.propagated.append((db_index, [b"HDEL", key, *fields]))
+        if ctx.notify_classes:
+            ctx.events.append(("h", b"hexpired", db_index, key))
+            if key_deleted:
+                ctx.events.append(("g", b"del", db_index, key))
 
     async def _lend(self, lease: Lease) -> None:
         if lease.released.is_set():

@@ -110,6 +110,6 @@ def execute_atomically(
     view.settle()
     first = next(iter(leased.values()))
     for shard in leased.values():
-        shard.after_writes(ctx if shard is first else shard.context)
+        shard.after_writes(ctx if shard is first else None)
     return replies
 

@@ -22,7 +22,10 @@ Handler = Callable[[ExecContext, list[bytes]], Any]
 
 HANDLERS: dict[str, Handler] = {}
 
-FAMILIES = ("generic", "expire", "string", "server", "list", "hash", "set", "zset", "sort")
+FAMILIES = (
+    "generic", "expire", "string", "server", "list", "hash", "set", "zset", "sort",
+    "stream", "geo", "bitmap", "hll",
+)
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:

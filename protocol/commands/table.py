@@ -13,11 +13,28 @@ from __future__ import annotations
 
 from .. import errors
 from ..errors import CommandError
-from . import connection, generic, hash, list, server, set, sort, sorted_set, string, transactions
+from . import (
+    bitmap,
+    connection,
+    generic,
+    geo,
+    hash,
+    hyperloglog,
+    list,
+    pubsub,
+    server,
+    set,
+    sort,
+    sorted_set,
+    stream,
+    string,
+    transactions,
+)
 from .spec import CommandSpec
 
 _GROUP_MODULES = (
-    generic, sort, string, list, hash, set, sorted_set, connection, server, transactions,
+    generic, sort, string, list, hash, set, sorted_set, stream, geo, bitmap, hyperloglog,
+    pubsub, connection, server, transactions,
 )
 
 COMMANDS: dict[bytes, CommandSpec] = {

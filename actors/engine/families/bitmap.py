@@ -1,0 +1,1 @@
+"""bitmap commands (being written)."""

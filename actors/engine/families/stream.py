@@ -1,0 +1,1 @@
+"""stream commands (being written)."""

@@ -1,0 +1,5 @@
+"""bitmap commands (specs are added as the family lands)."""
+
+from __future__ import annotations
+
+SPECS = ()

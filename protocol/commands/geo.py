@@ -1,0 +1,5 @@
+"""geo commands (specs are added as the family lands)."""
+
+from __future__ import annotations
+
+SPECS = ()
