@@ -56,6 +56,7 @@ class Database:
     ttl_positions: dict[bytes, int] = attrs.field(factory=dict)
     watched: dict[bytes, WatchEntry] = attrs.field(factory=dict)
     blocked: dict[bytes, Any] = attrs.field(factory=dict)  # key -> deque of BlockedClient
+    access: dict[bytes, int] = attrs.field(factory=dict)  # key -> last access, unix seconds
     scans: dict[int, list[bytes]] = attrs.field(factory=dict)
     next_scan_id: int = 1
     # hashes with field TTLs (Redis 7.4), for the active expiry cycle

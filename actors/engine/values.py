@@ -17,7 +17,6 @@ keyspace takes its stamps with it) because ``Database`` has no slot for it.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from protocol import errors
@@ -27,10 +26,6 @@ from actors.engine.args import is_int64
 from actors.engine.context import ExecContext
 from actors.engine.keyspace import Database
 from actors.engine.view import ShardedDatabase
-
-_ACCESS_SECONDS: weakref.WeakKeyDictionary[Database, dict[bytes, int]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def type_name(value: Any) -> bytes:
@@ -87,16 +82,14 @@ def object_encoding(value: Any) -> bytes:
 # -- access times (OBJECT IDLETIME) ------------------------------------------
 def access_seconds(db: Database | ShardedDatabase, key: bytes) -> dict[bytes, int]:
     """The access-time dict of the database that owns ``key``."""
-    owner = db.owner(key) if type(db) is ShardedDatabase else db
-    seconds = _ACCESS_SECONDS.get(owner)  # type: ignore[arg-type]
-    if seconds is None:
-        seconds = _ACCESS_SECONDS[owner] = {}  # type: ignore[index]
-    return seconds
+    return db.access if type(db) is Database else db.owner(key).access  # type: ignore[union-attr]
 
 
 def note_access(ctx: ExecContext, key: bytes, db: Database | None = None) -> None:
     """A command read or wrote ``key`` (in ``db``, default the command's)."""
-    access_seconds(db if db is not None else ctx.db, key)[key] = ctx.now_ms // 1000
+    target = db if db is not None else ctx.db
+    owner = target if type(target) is Database else target.owner(key)  # type: ignore[union-attr]
+    owner.access[key] = ctx.keyspace.now_ms // 1000
 
 
 def forget_access(db: Database | ShardedDatabase, key: bytes) -> None:
@@ -110,13 +103,8 @@ def idle_seconds(ctx: ExecContext, key: bytes) -> int:
 
 
 def clear_access(db: Database) -> None:
-    _ACCESS_SECONDS.pop(db, None)
+    db.access = {}
 
 
 def swap_access(first: Database, second: Database) -> None:
-    first_seconds = _ACCESS_SECONDS.pop(first, None)
-    second_seconds = _ACCESS_SECONDS.pop(second, None)
-    if second_seconds is not None:
-        _ACCESS_SECONDS[first] = second_seconds
-    if first_seconds is not None:
-        _ACCESS_SECONDS[second] = first_seconds
+    first.access, second.access = second.access, first.access

@@ -207,6 +207,15 @@ class RequestParser:
         left = self._args_left
         bulk_len = self._bulk_len
         terminator: bytes | None = None
+        if (
+            args is None
+            and limit < 0
+            and self.authenticated
+            and end - pos <= _FAST_PATH_MAX_BUFFER
+            and pos < end
+            and buf[pos] == _STAR
+        ):
+            pos = _parse_simple_multibulks(buf, pos, found)
         while True:
             if args is None:
                 if pos >= end:
@@ -431,3 +440,43 @@ def split_inline_args(line: bytes) -> list[bytes]:
             if i < size:
                 i += 1
         args.append(bytes(current))
+
+
+_FAST_PATH_MAX_BUFFER = 1024 * 1024
+_BULK_HEADERS = [b"$%d" % length for length in range(4096)]
+
+
+def _parse_simple_multibulks(buf: bytes, pos: int, found: list[list[bytes]]) -> int:
+    """The hot path for pipelines of ordinary multibulk requests: split the
+    buffer on CRLF once (in C) and take each request's arguments as slices of
+    that list, checking every ``$len`` header against its argument's length.
+    Stops at the first request that is incomplete, inline, or anything but
+    canonical (a bulk holding CRLF, odd headers, big counts) and returns the
+    position there; the general parser goes on from it, so results are
+    identical either way."""
+    lines = buf[pos:].split(b"\r\n")
+    last = len(lines) - 1  # the piece after the final CRLF is never complete
+    index = 0
+    headers = _BULK_HEADERS
+    append = found.append
+    while index < last:
+        head = lines[index]
+        digits = head[1:]
+        if head[:1] != b"*" or not digits.isdigit() or digits[:1] == b"0" or len(digits) > 4:
+            break
+        stop = index + 1 + 2 * int(digits)
+        if stop > last:
+            break
+        args = lines[index + 2 : stop : 2]
+        for header, arg in zip(lines[index + 1 : stop : 2], args):
+            length = len(arg)
+            if length >= 4096 or headers[length] != header:
+                break
+        else:
+            append(args)
+            index = stop
+            continue
+        break
+    if index == 0:
+        return pos
+    return pos + sum(map(len, lines[:index])) + 2 * index

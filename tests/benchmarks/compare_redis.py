@@ -54,7 +54,7 @@ def cpu_seconds(server: RunningServer) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tests", default="set,get,incr,mset")
+    parser.add_argument("--tests", default="set,get,incr,mset,lpush,rpop,sadd,hset,zadd,lrange_100")
     parser.add_argument("-n", "--requests", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--pipelines", default="1,16")
