@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import redis
 
@@ -41,7 +42,7 @@ def main() -> None:
     thread = threading.Thread(target=lambda: popped.append(waiter.blpop(["inbox"], timeout=5)))
     thread.start()
     while int(r.info("clients")["blocked_clients"]) == 0 and thread.is_alive():
-        pass
+        time.sleep(0.01)
     r.rpush("inbox", "hello")
     thread.join(10)
     assert popped in ([["inbox", "hello"]], [("inbox", "hello")]), popped
