@@ -91,6 +91,15 @@ class Param:
             return lowered
         if self.kind == "save":
             return parse_save(raw)
+        if self.kind == "notify":
+            from actors.pubsub import parse_notify_flags
+
+            try:
+                return parse_notify_flags(raw.decode("utf-8", "surrogateescape"))
+            except ValueError:
+                raise ConfigError(errors.NOTIFY_BAD_CLASS) from None
+        if self.kind == "output-limits":
+            return parse_output_limits(raw)
         return raw.decode("utf-8", "surrogateescape")
 
     def _bounded(self, value: int) -> int:
@@ -109,7 +118,35 @@ class Param:
             return str(value).encode()
         if self.kind == "save":
             return " ".join(f"{seconds} {changes}" for seconds, changes in value).encode()
+        if self.kind == "output-limits":
+            return " ".join(
+                f"{'slave' if name == 'replica' else name} {hard} {soft} {seconds}"
+                for name, (hard, soft, seconds) in value.items()
+            ).encode()
         return str(value).encode("utf-8", "surrogateescape")
+
+
+def parse_output_limits(raw: bytes) -> dict[str, tuple[int, int, int]]:
+    """``client-output-buffer-limit``: ``<class> <hard> <soft> <seconds>`` groups;
+    the classes not named keep their value (Config.set_many merges)."""
+    words = raw.split()
+    if not words or len(words) % 4:
+        raise ConfigError(errors.OBL_WRONG_ARGS)
+    limits: dict[str, tuple[int, int, int]] = {}
+    for start in range(0, len(words), 4):
+        name = words[start].lower().decode("utf-8", "replace")
+        name = {"slave": "replica"}.get(name, name)
+        if name not in ("normal", "replica", "pubsub"):
+            raise ConfigError(errors.OBL_BAD_CLASS)
+        try:
+            hard, soft = (parse_memory(word) for word in words[start + 1 : start + 3])
+        except ConfigError:
+            raise ConfigError(errors.OBL_BAD_VALUE) from None
+        seconds_text = words[start + 3]
+        if not seconds_text.isdigit() or hard < 0 or soft < 0:
+            raise ConfigError(errors.OBL_BAD_VALUE)
+        limits[name] = (hard, soft, int(seconds_text))
+    return limits
 
 
 def parse_save(raw: bytes) -> tuple[tuple[int, int], ...]:
@@ -159,7 +196,10 @@ PARAMS: tuple[Param, ...] = (
     Param("hz", "int", 10, minimum=0, maximum=INT_MAX, clamp=(1, 500)),
     Param("proto-max-bulk-len", "memory", 512 * 1024 * 1024, minimum=1024 * 1024, maximum=LONG_MAX),
     Param("client-query-buffer-limit", "memory", 1024**3, minimum=1024 * 1024, maximum=LONG_MAX),
-    Param("notify-keyspace-events", "string", ""),
+    Param("notify-keyspace-events", "notify", ""),
+    Param("client-output-buffer-limit", "output-limits", {
+        "normal": (0, 0, 0), "replica": (256 * 1024**2, 64 * 1024**2, 60), "pubsub": (32 * 1024**2, 8 * 1024**2, 60),
+    }),
     Param("enable-debug-command", "enum", "no", mutable=False, choices=("no", "yes", "local")),
     Param("requirepass", "string", "", sensitive=True),
     Param("maxmemory", "memory", 0, minimum=0, maximum=ULLONG_MAX),
@@ -262,6 +302,8 @@ class Config:
             except ConfigError as error:
                 raise ConfigError(errors.config_set_failed(param.name.encode(), str(error))) from None
         for name, value in parsed.items():
+            if PARAMS_BY_NAME[name].kind == "output-limits":
+                value = parsed[name] = {**self.values[name], **value}
             self.values[name] = value
         for name, value in parsed.items():
             for listener in self.listeners.get(name, ()):

@@ -10,6 +10,16 @@ the supervisor; commands over several shards lease them (transaction.py).
 
 Protocol errors: the requests before the bad bytes run, then ``-ERR
 Protocol error: ...`` is written and the connection closes, as in Redis.
+
+Pushes (pub/sub messages, subscribe confirmations, tracking invalidations,
+MONITOR lines) come from other actors. The first time a client needs them
+(SUBSCRIBE, CLIENT TRACKING, MONITOR) the connection switches to *push mode*
+for good: it creates a :class:`~actors.pubsub.PushQueue` and a writer task
+that becomes the socket's single writer. From then on replies are appended to
+that queue too, after everything queued before them, so pushes land between
+replies, never inside one. Before a (P|S)(UN)SUBSCRIBE reaches the hub, the
+replies made so far in the read are queued, so the hub's confirmations come
+after them. Clients that never need pushes keep the direct ``send_all`` path.
 """
 
 from __future__ import annotations
@@ -31,7 +41,8 @@ from protocol.resp.writer import encode_many
 
 from actors.engine.context import ClientState
 from actors.engine.blocking import WAKE_UP, BlockedClient
-from actors.messages import Atomic, Batch, Blocked, ServerRequest, Unwatch, Watch, WatchedKey
+from actors.messages import Atomic, Batch, Blocked, ClientGone, ServerRequest, Unwatch, Watch, WatchedKey
+from actors.pubsub import PushQueue
 from actors.runtime import Runtime
 from actors.shard import INTERNAL_ERROR
 from actors.transaction import run_leased
@@ -43,6 +54,14 @@ RECEIVE_SIZE = 64 * 1024
 MULTI_CONTROL = frozenset({"exec", "discard", "multi", "watch", "quit", "reset"})
 # Commands that may change the protocol replies are encoded in.
 PROTOCOL_SWITCHES = frozenset({"hello", "reset"})
+# Commands whose replies the hub queues (after the replies made before them).
+HUB_CONFIRMED = frozenset(
+    {"subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe"}
+)
+# What a RESP2 client may run while subscribed.
+SUBSCRIBED_MODE_ALLOWED = HUB_CONFIRMED | {"ping", "quit", "reset"}
+# Push mode: the main task waits for the writer past this many queued bytes.
+QUEUED_REPLIES_HIGH_WATER = 256 * 1024
 
 
 @attrs.define(eq=False)
@@ -86,6 +105,10 @@ class Connection:
     reply_mode: str = "on"
     closing: bool = False
     blocked: BlockedClient | None = None
+    pushes: PushQueue | None = None  # set once the client enters push mode
+    subscriptions: int = 0  # channels + patterns + shard channels, as the hub counts
+    nursery: trio.Nursery | None = None
+    in_exec: bool = False  # EXEC is running queued commands (replies go in its array)
 
     def __attrs_post_init__(self) -> None:
         self.replies_send, self.replies_receive = trio.open_memory_channel[Any](math.inf)
@@ -105,9 +128,17 @@ class Connection:
     # -- the loop ----------------------------------------------------------
     async def serve(self) -> None:
         try:
-            await self._serve()
+            async with trio.open_nursery() as nursery:
+                self.nursery = nursery
+                await self._serve()
+                if self.pushes is not None and not self.pushes.overflowed:
+                    with trio.move_on_after(1):  # flush what is queued (QUIT's +OK)
+                        await self.pushes.wait_drained()
+                nursery.cancel_scope.cancel()
         finally:
             self.release_watches()
+            if self.pushes is not None:
+                self.leave_hub()
 
     async def _serve(self) -> None:
         stream = self.stream
@@ -137,7 +168,12 @@ class Connection:
                 out += encode_many([ErrorReply("ERR " + failure.message)], self.client.resp3)
                 self.closing = True
             if out:
+                if runtime.durable is not None:
+                    await runtime.durable()  # appendfsync always: group commit (aof.py)
                 runtime.stats.total_net_output_bytes += len(out)
+                if self.pushes is not None:
+                    await self.queue_reply(out)
+                    continue
                 try:
                     await stream.send_all(out)
                 except (trio.BrokenResourceError, trio.ClosedResourceError):
@@ -180,6 +216,10 @@ class Connection:
             if not self.is_authenticated and "no_auth" not in spec.flags:
                 replies.append(ErrorReply(errors.NOAUTH))
                 continue
+            if self.subscriptions and not self.client.resp3 and name not in SUBSCRIBED_MODE_ALLOWED:
+                self.count_error(errors.subscribed_mode_only(name))
+                replies.append(ErrorReply(errors.subscribed_mode_only(name)))
+                continue
             if self.multi is not None and name not in MULTI_CONTROL:
                 if "no_multi" in spec.flags:
                     replies.append(ErrorReply(errors.COMMAND_NOT_ALLOWED_IN_MULTI))
@@ -221,6 +261,13 @@ class Connection:
                 # Replies before HELLO/RESET go out in the protocol they were made in.
                 encoded.append(self.encode_kept(replies, keep[:-1]))
                 replies, keep = [], keep[-1:]
+            if name in HUB_CONFIRMED and self.multi is None:
+                # The hub queues the confirmations: queue what comes before them.
+                pushes = self.enter_push_mode()
+                encoded.append(self.encode_kept(replies, keep[:-1]))
+                replies, keep = [], keep[-1:]
+                pushes.send_nowait(b"".join(encoded))
+                encoded = []
             reply = await self.run_unbatched(spec, argv)
             if reply is _NO_REPLY:
                 keep.pop()
@@ -235,6 +282,55 @@ class Connection:
             replies.extend(await self.run_batch(batch_shard, batch))
         encoded.append(self.encode_kept(replies, keep))
         return b"".join(encoded)
+
+    # -- push mode -----------------------------------------------------------
+    def enter_push_mode(self) -> PushQueue:
+        """Create the push queue and its writer task (once per connection)."""
+        if self.pushes is None:
+            assert self.nursery is not None
+            self.pushes = PushQueue(self.info.client_id, self.client)
+            self.pushes.on_overflow = self.output_buffer_overflowed
+            self.nursery.start_soon(self.write_queued, self.pushes)
+        return self.pushes
+
+    async def write_queued(self, pushes: PushQueue) -> None:
+        """The socket's single writer in push mode."""
+        stream = self.stream
+        while True:
+            data = await pushes.take()
+            try:
+                await stream.send_all(data)
+            except (trio.BrokenResourceError, trio.ClosedResourceError):
+                self.close_now()
+                return
+            pushes.sent(len(data))
+
+    async def queue_reply(self, data: bytes) -> None:
+        pushes = self.pushes
+        assert pushes is not None
+        pushes.send_nowait(data)
+        if pushes.queued_bytes > QUEUED_REPLIES_HIGH_WATER:
+            await pushes.wait_drained()
+
+    def output_buffer_overflowed(self) -> None:
+        self.runtime.stats.client_output_buffer_limit_disconnections += 1
+        self.close_now()
+
+    def close_now(self) -> None:
+        self.closing = True
+        if self.nursery is not None:
+            self.nursery.cancel_scope.cancel()
+
+    async def ask_hub(self, message: Any) -> Any:
+        hub = self.runtime.hub
+        assert hub is not None
+        hub.send_nowait(message)
+        return await self.replies_receive.receive()
+
+    def leave_hub(self) -> None:
+        hub = self.runtime.hub
+        if hub is not None:
+            hub.send_nowait(ClientGone(self.info.client_id))
 
     def encode_kept(self, replies: list[Any], keep: list[bool]) -> bytes:
         if all(keep):
@@ -345,7 +441,7 @@ class Connection:
         from actors.server_commands import SHUTDOWN_STARTED
 
         await self.runtime.supervisor_inbox.send(
-            ServerRequest(spec.name, argv, self.client, self.replies_send)
+            ServerRequest(spec.name, argv, self.client, self.replies_send, self.db)
         )
         reply = await self.replies_receive.receive()
         if reply is SHUTDOWN_STARTED:
@@ -378,6 +474,15 @@ class Connection:
 
         queued = self.multi or []
         self.multi = None
+        self.in_exec = True
+        try:
+            return await self._exec_queued(queued)
+        finally:
+            self.in_exec = False
+
+    async def _exec_queued(self, queued: list[tuple[CommandSpec, list[bytes]]]) -> Any:
+        from actors.connection_commands import LOCAL_HANDLERS
+
         self.info.multi_count = -1
         if self.multi_failed:
             self.multi_failed = False

@@ -21,6 +21,8 @@ from protocol.resp.values import ErrorReply, OK, PONG, SimpleString, Verbatim
 
 from actors.config import REDIS_VERSION
 from actors.engine.args import Args, parse_int
+from actors.messages import Publish, PubsubQuery, Subscribe, Unsubscribe
+from actors.pubsub import pubsub_help
 
 if TYPE_CHECKING:
     from actors.connection import Connection
@@ -42,6 +44,8 @@ def local(*names: str) -> Callable[[LocalHandler], LocalHandler]:
 async def ping(conn: Connection, argv: list[bytes]) -> Any:
     if len(argv) > 2:
         raise CommandError(errors.wrong_arity("ping"))
+    if conn.subscriptions and not conn.client.resp3:
+        return [b"pong", argv[1] if len(argv) > 1 else b""]
     return PONG if len(argv) == 1 else argv[1]
 
 
@@ -75,6 +79,9 @@ async def reset(conn: Connection, argv: list[bytes]) -> Any:
     conn.info.name = b""
     conn.info.no_evict = conn.info.no_touch = conn.client.no_touch = False
     conn.authenticated = not conn.runtime.config["requirepass"]
+    if conn.pushes is not None:
+        reply = await conn.ask_hub(Unsubscribe("all", [], conn.pushes, conn.replies_send, notify=False))
+        conn.subscriptions = reply[0]
     return SimpleString(b"RESET")
 
 
@@ -491,3 +498,45 @@ async def client_unblock(conn: Connection, argv: list[bytes]) -> Any:
     reply = blocked.timeout_reply if mode == b"TIMEOUT" else ErrorReply(errors.UNBLOCKED)
     blocked.deliver(reply)
     return 1
+
+
+# -- pub/sub: the hub (actors/pubsub.py) holds the subscriptions ------------------
+_PUBSUB_KINDS = {
+    "subscribe": "channel", "psubscribe": "pattern", "ssubscribe": "shard",
+    "unsubscribe": "channel", "punsubscribe": "pattern", "sunsubscribe": "shard",
+}
+
+
+@local("subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe")
+async def subscribe(conn: Connection, argv: list[bytes]) -> Any:
+    """The hub queues the confirmations itself (ordered with the messages);
+    inside EXEC it returns them instead, for EXEC's array."""
+    from actors.connection import _NO_REPLY
+
+    name = argv[0].decode("utf-8", "replace").lower()
+    message = Subscribe if name.endswith("subscribe") and not name.startswith(("un", "pun", "sun")) else Unsubscribe
+    pushes = conn.enter_push_mode()
+    request = message(_PUBSUB_KINDS[name], argv[1:], pushes, conn.replies_send, confirm_in_reply=conn.in_exec)
+    conn.subscriptions, confirmations = await conn.ask_hub(request)
+    if confirmations is None:
+        return _NO_REPLY
+    return confirmations[0] if len(confirmations) == 1 else confirmations
+
+
+@local("publish", "spublish")
+async def publish(conn: Connection, argv: list[bytes]) -> Any:
+    shard = argv[0].lower() == b"spublish"
+    return await conn.ask_hub(Publish(argv[1], argv[2], conn.replies_send, shard))
+
+
+@local("pubsub|channels", "pubsub|numsub", "pubsub|numpat", "pubsub|shardchannels", "pubsub|shardnumsub")
+async def pubsub_query(conn: Connection, argv: list[bytes]) -> Any:
+    subcommand = argv[1].decode("utf-8", "replace").lower()
+    if subcommand in ("channels", "shardchannels") and len(argv) > 3:
+        raise CommandError(errors.subcommand_syntax(argv[1], argv[0]))
+    return await conn.ask_hub(PubsubQuery(subcommand, argv[2:], conn.replies_send))
+
+
+@local("pubsub|help")
+async def pubsub_help_(conn: Connection, argv: list[bytes]) -> Any:
+    return pubsub_help()

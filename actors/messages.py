@@ -85,6 +85,7 @@ class ServerRequest:
     argv: list[bytes]
     client: ClientState
     reply_to: trio.MemorySendChannel[Any]
+    db: int = 0
 
 
 @attrs.frozen
@@ -106,3 +107,76 @@ class Blocked:
 @attrs.frozen
 class ResetStatistics:
     """CONFIG RESETSTAT: zero the shard's counters."""
+
+
+# -- the pub/sub hub (actors/pubsub.py) ------------------------------------------
+
+
+@attrs.frozen
+class Subscribe:
+    """(P|S)SUBSCRIBE: ``kind`` is "channel", "pattern" or "shard". The hub
+    queues the confirmations on ``queue`` and replies ``(total, None)``, the
+    client's number of subscriptions (``(total, confirmations)`` with
+    ``confirm_in_reply``)."""
+
+    kind: str
+    names: list[bytes]
+    queue: Any  # pubsub.PushQueue
+    reply_to: trio.MemorySendChannel[Any]
+    confirm_in_reply: bool = False  # inside EXEC: the reply carries the confirmations
+
+
+@attrs.frozen
+class Unsubscribe:
+    """(P|S)UNSUBSCRIBE (every name of ``kind`` when ``names`` is empty;
+    ``kind`` "all" for RESET, which sends no confirmations)."""
+
+    kind: str
+    names: list[bytes]
+    queue: Any  # pubsub.PushQueue
+    reply_to: trio.MemorySendChannel[Any]
+    notify: bool = True
+    confirm_in_reply: bool = False
+
+
+@attrs.frozen
+class Publish:
+    """(S)PUBLISH: the reply is the number of clients that received it."""
+
+    channel: bytes
+    message: bytes
+    reply_to: trio.MemorySendChannel[Any]
+    shard: bool = False
+
+
+@attrs.frozen
+class PubsubQuery:
+    """PUBSUB CHANNELS/NUMSUB/NUMPAT/SHARDCHANNELS/SHARDNUMSUB."""
+
+    subcommand: str
+    args: list[bytes]
+    reply_to: trio.MemorySendChannel[Any]
+
+
+@attrs.frozen
+class KeyspaceEvents:
+    """A shard batch's keyspace events: ``(class, event, db, key)``."""
+
+    events: list[tuple[str, bytes, int, bytes]]
+
+
+@attrs.frozen
+class ClientGone:
+    """A connection closed: drop its subscriptions (and tracking state)."""
+
+    client_id: int
+
+
+@attrs.frozen
+class DigestRequest:
+    """DEBUG DIGEST / DIGEST-VALUE: with ``keys``, each key's value digest in
+    ``db``; without, the per-database xors of the whole shard."""
+
+    reply_to: trio.MemorySendChannel[Any]
+    db: int = 0
+    keys: tuple[bytes, ...] | None = None

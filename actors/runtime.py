@@ -59,6 +59,7 @@ class ConnectionStats:
     total_net_input_bytes: int = 0
     total_net_output_bytes: int = 0
     total_error_replies: int = 0
+    client_output_buffer_limit_disconnections: int = 0
 
 
 @attrs.define(eq=False)
@@ -78,4 +79,7 @@ class Runtime:
     command_counts: dict[str, list[int]] = attrs.field(factory=dict)
     error_counts: dict[str, int] = attrs.field(factory=dict)
     blocked_count: int = 0
+    # Group commit (appendfsync always): awaited before a connection writes replies.
+    durable: Any = None
+    hub: trio.MemorySendChannel[Any] | None = None  # the pub/sub hub's inbox
     run_id: str = attrs.field(factory=lambda: secrets.token_hex(20))

@@ -27,10 +27,14 @@ from protocol.resp.values import ErrorReply
 from actors.clock import WallClock
 from actors.config import SHARDIS_VERSION, Config
 from actors.connection import ClientInfo, Connection
-from actors.messages import ServerRequest, StatisticsRequest
+from actors.messages import KeyspaceEvents, ServerRequest, StatisticsRequest
+from actors.pubsub import Hub
 from actors.router import Router
 from actors.runtime import Runtime
 from actors.shard import INTERNAL_ERROR, Shard
+from actors.aof import AofError, AofWriter
+from actors.engine.persistence.rdb_reader import RdbError
+from actors.snapshot import SnapshotFailed, Snapshotter, install, read_rdb_file
 
 log = logging.getLogger("shardis.server")
 
@@ -43,17 +47,44 @@ class Server:
     inbox: trio.MemoryReceiveChannel[Any] = attrs.field(init=False)
     listeners: list[trio.SocketListener] = attrs.field(factory=list)
     port: int = 0
+    hub: Hub = attrs.field(init=False)
+    snapshotter: Snapshotter = attrs.field(init=False)
+    aof: AofWriter = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         shard_count = self.config["shards"]
         shards = [Shard.create(shard_id, self.config, self.clock) for shard_id in range(shard_count)]
         send, self.inbox = trio.open_memory_channel[Any](1024)
         self.runtime = Runtime(shards, Router(shard_count), self.config, send, self.clock)
+        self.hub = Hub.create(self.config)
+        self.runtime.hub = self.hub.inbox_send
+        for shard in shards:
+            shard.event_sink = self.send_events
+        self.snapshotter = Snapshotter(shards, self.config, self.clock)
+        self.aof = AofWriter(self.config, self.snapshotter)
+        for shard in shards:
+            shard.propagate_sink = self.propagate
+        self.config.on_change("appendonly", self.aof.on_appendonly_changed)
+        # Connections wait for the fsync before replying only with appendfsync
+        # always; otherwise the hook stays None and costs nothing per reply.
+        self.config.on_change("appendonly", self.update_durable_hook)
+        self.config.on_change("appendfsync", self.update_durable_hook)
+        self.update_durable_hook()
+
+    def update_durable_hook(self, _value: Any = None) -> None:
+        always = self.config["appendonly"] and self.config["appendfsync"] == "always"
+        self.runtime.durable = self.aof.wait_durable if always else None
 
     async def run(self, *, task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED) -> None:
         runtime = self.runtime
+        aof_missing = self.load_data()
         async with trio.open_nursery() as actors:
             await self.start_actors(actors)
+            self.snapshotter.check_rules = True
+            if aof_missing:
+                # appendonly yes and no AOF yet: write a base first, as Redis does.
+                self.aof.enabled = True
+                self.aof.start_rewrite()
             async with trio.open_nursery() as connections:
                 self.listeners = await trio.open_tcp_listeners(
                     self.config["port"], host=self.config["bind"].split()[0] or None,
@@ -71,6 +102,8 @@ class Server:
                     await listener.aclose()
                 connections.cancel_scope.cancel()
             await self.drain_shards()
+            with trio.CancelScope(shield=True):
+                await self.save_on_shutdown()
             actors.cancel_scope.cancel()
         log.warning("shardis is now ready to exit, bye bye...")
 
@@ -79,7 +112,58 @@ class Server:
         self.runtime.started_at = trio.current_time()
         for shard in self.runtime.shards:
             await nursery.start(shard.run)
+        await nursery.start(self.hub.run)
+        await nursery.start(self.snapshotter.run)
+        await nursery.start(self.aof.run)
         nursery.start_soon(self.supervise)
+
+    def propagate(self, shard_id: int, entries: list[tuple[int, list[bytes]]]) -> None:
+        """The change stream: a shard's writes count towards save rules and go to the AOF."""
+        self.snapshotter.note_changes(len(entries))
+        self.aof.feed(shard_id, entries)
+
+    def load_data(self) -> bool:
+        """Load the AOF (appendonly yes) or the RDB file into the shards before
+        anything runs; a file that does not load stops the server. Returns True
+        when appendonly is on but no AOF exists yet."""
+        runtime = self.runtime
+        now_ms = self.clock.now_ms()
+        if self.config["appendonly"]:
+            try:
+                loaded = self.aof.load_at_boot(runtime.shards, runtime.router, now_ms)
+            except (AofError, RdbError, OSError) as error:
+                log.critical("Fatal error loading the AOF: %s", error)
+                raise SystemExit(1) from None
+            if loaded:
+                log.warning("DB loaded from append only file")
+            return not loaded
+        path = self.snapshotter.rdb_path()
+        try:
+            contents = read_rdb_file(path)
+        except (RdbError, OSError) as error:
+            log.critical("Fatal error loading the DB %s: %s. Exiting.", path, error)
+            raise SystemExit(1) from None
+        if contents is not None:
+            keys = install(runtime.shards, runtime.router, contents, now_ms)
+            log.warning("DB loaded from disk: %d keys", keys)
+        return False
+
+    async def save_on_shutdown(self) -> None:
+        """SHUTDOWN / SIGTERM: flush the AOF; save an RDB when save rules exist
+        (or SHUTDOWN SAVE) unless NOSAVE."""
+        modes = self.runtime.shutdown_mode.split()
+        await self.aof.close()
+        wants_save = "SAVE" in modes or (bool(self.config["save"]) and "NOSAVE" not in modes)
+        if wants_save:
+            log.warning("Saving the final RDB snapshot before exiting.")
+            try:
+                await self.snapshotter.save()
+            except SnapshotFailed:
+                log.error("Error trying to save the DB before exiting.")
+
+    def send_events(self, events: list[tuple[str, bytes, int, bytes]]) -> None:
+        """A shard's keyspace events go to the hub (never waits: unbounded inbox)."""
+        self.hub.inbox_send.send_nowait(KeyspaceEvents(events))
 
     async def drain_shards(self) -> None:
         send, receive = trio.open_memory_channel[Any](math.inf)

@@ -7,6 +7,8 @@ another actor's state.
 
 from __future__ import annotations
 
+import functools
+
 import os
 import platform
 import resource
@@ -21,9 +23,13 @@ from protocol import errors
 from protocol.errors import CommandError
 from protocol.resp.values import OK, ErrorReply, SimpleString, Verbatim
 
+from actors.engine.digest import combine_dataset
 from actors.config import REDIS_VERSION, SHARDIS_VERSION, PARAMS_BY_NAME, ConfigError
-from actors.messages import ResetStatistics, ServerRequest, SetActiveExpire, StatisticsRequest
+from actors.messages import DigestRequest, ResetStatistics, ServerRequest, SetActiveExpire, StatisticsRequest
 from actors.shard import ShardStatistics
+from actors.engine.persistence.rdb_reader import RdbError
+from actors.messages import Lease
+from actors.snapshot import SnapshotFailed, clear, install, read_rdb_file
 
 if TYPE_CHECKING:
     from actors.server import Server
@@ -188,6 +194,12 @@ async def gather_statistics(server: Server) -> list[ShardStatistics]:
     return found
 
 
+async def gather_hub_statistics(server: Server) -> Any:
+    send, receive = server.statistics_channel()
+    server.hub.inbox_send.send_nowait(StatisticsRequest(send))
+    return await receive.receive()
+
+
 @server_command("info")
 async def info(server: Server, request: ServerRequest) -> Any:
     wanted = {arg.decode("utf-8", "replace").lower() for arg in request.argv[1:]}
@@ -200,9 +212,11 @@ async def info(server: Server, request: ServerRequest) -> Any:
         chosen.update(ALL_SECTIONS)
     sections = [name for name in ALL_SECTIONS if name in chosen]
     shard_stats = await gather_statistics(server)
+    hub_stats = await gather_hub_statistics(server)
+    builders = {**_SECTION_BUILDERS, "stats": functools.partial(_section_stats, hub=hub_stats)}
     # Sections are separated by an empty line, as in Redis.
     text = "\r\n\r\n".join(
-        _render_section(name, _SECTION_BUILDERS[name](server, shard_stats)) for name in sections
+        _render_section(name, builders[name](server, shard_stats)) for name in sections
     )
     body = text.encode() + (b"\r\n" if text else b"")
     return Verbatim(body) if request.client.resp3 else body
@@ -275,20 +289,31 @@ def _section_memory(server: Server, stats: list[ShardStatistics]) -> list[tuple[
 
 
 def _section_persistence(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
-    return [
+    saved = server.snapshotter.statistics()
+    aof = server.aof.statistics()
+    fields: list[tuple[str, Any]] = [
         ("loading", 0),
         ("async_loading", 0),
-        ("rdb_changes_since_last_save", 0),
-        ("rdb_bgsave_in_progress", 0),
-        ("rdb_last_save_time", int(time.time())),
-        ("rdb_last_bgsave_status", "ok"),
-        ("aof_enabled", 1 if server.config["appendonly"] else 0),
-        ("aof_rewrite_in_progress", 0),
-        ("aof_last_write_status", "ok"),
+        ("rdb_changes_since_last_save", saved.changes_since_last_save),
+        ("rdb_bgsave_in_progress", int(saved.in_progress)),
+        ("rdb_last_save_time", saved.last_save_time),
+        ("rdb_last_bgsave_status", saved.last_status),
+        ("rdb_saves", saved.saves),
+        ("aof_enabled", int(aof.enabled)),
+        ("aof_rewrite_in_progress", int(aof.rewrite_in_progress)),
+        ("aof_rewrite_scheduled", 0),
+        ("aof_last_bgrewrite_status", aof.last_rewrite_status),
+        ("aof_last_write_status", aof.last_write_status),
     ]
+    if aof.enabled:
+        fields += [
+            ("aof_current_size", aof.current_size),
+            ("aof_pending_bio_fsync", int(aof.appended > aof.synced)),
+        ]
+    return fields
 
 
-def _section_stats(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+def _section_stats(server: Server, stats: list[ShardStatistics], hub: Any = None) -> list[tuple[str, Any]]:
     runtime = server.runtime
     total_commands = sum(entry[0] for entry in runtime.command_counts.values())
     return [
@@ -302,9 +327,11 @@ def _section_stats(server: Server, stats: list[ShardStatistics]) -> list[tuple[s
         ("evicted_keys", 0),
         ("keyspace_hits", sum(s.keyspace_hits for s in stats)),
         ("keyspace_misses", sum(s.keyspace_misses for s in stats)),
-        ("pubsub_channels", 0),
-        ("pubsub_patterns", 0),
+        ("pubsub_channels", hub.channels if hub else 0),
+        ("pubsub_patterns", hub.patterns if hub else 0),
+        ("pubsubshard_channels", hub.shard_channels if hub else 0),
         ("total_error_replies", runtime.stats.total_error_replies),
+        ("client_output_buffer_limit_disconnections", runtime.stats.client_output_buffer_limit_disconnections),
         ("shard_batches", sum(s.batches for s in stats)),
         ("shard_leases", sum(s.leases for s in stats)),
     ]
@@ -402,6 +429,99 @@ async def debug(server: Server, request: ServerRequest) -> Any:
         for shard in server.runtime.shards:
             await shard.inbox_send.send(SetActiveExpire(argv[2] != b"0"))
         return OK
+    if sub == b"reload" and len(argv) == 2:
+        await debug_reload(server)
+        return OK
     if sub == b"error" and len(argv) == 3:
         return ErrorReply(argv[2].decode("utf-8", "surrogateescape"))
+    if sub == b"digest" and len(argv) == 2:
+        per_shard = await ask_shards(server, lambda send: DigestRequest(send))
+        return SimpleString(combine_dataset(per_shard).hex().encode())
+    if sub == b"digest-value" and len(argv) >= 2:
+        return await digest_values(server, request.db, argv[2:])
     raise CommandError(errors.debug_unknown_subcommand(argv[1]))
+
+
+async def ask_shards(server: Server, make: Callable[[Any], Any]) -> list[Any]:
+    """Send every shard a request built by ``make(reply_to)``; their answers in shard order."""
+    send, receive = server.statistics_channel()
+    answers = []
+    for shard in server.runtime.shards:
+        await shard.inbox_send.send(make(send))
+        answers.append(await receive.receive())
+    return answers
+
+
+async def digest_values(server: Server, db: int, keys: list[bytes]) -> list[Any]:
+    """DEBUG DIGEST-VALUE: each key's value digest, asked of the shard owning it."""
+    send, receive = server.statistics_channel()
+    router = server.runtime.router
+    replies = []
+    for key in keys:
+        shard = server.runtime.shards[router.shard_of_key(key)]
+        await shard.inbox_send.send(DigestRequest(send, db, (key,)))
+        (digest,) = await receive.receive()
+        replies.append(SimpleString(digest.hex().encode()))
+    return replies
+
+
+# -- persistence: SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF, DEBUG RELOAD ------------------
+@server_command("save")
+async def save(server: Server, request: ServerRequest) -> Any:
+    if server.snapshotter.in_progress:
+        raise CommandError(errors.BGSAVE_IN_PROGRESS)
+    try:
+        await server.snapshotter.save()
+    except SnapshotFailed:
+        raise CommandError(errors.SAVE_FAILED) from None
+    return OK
+
+
+@server_command("bgsave")
+async def bgsave(server: Server, request: ServerRequest) -> Any:
+    argv = request.argv
+    if len(argv) > 2 or (len(argv) == 2 and argv[1].upper() != b"SCHEDULE"):
+        raise CommandError(errors.SYNTAX)
+    if server.snapshotter.in_progress:
+        raise CommandError(errors.BGSAVE_IN_PROGRESS)
+    server.snapshotter.start_background()
+    return SimpleString(b"Background saving started")
+
+
+@server_command("lastsave")
+async def lastsave(server: Server, request: ServerRequest) -> Any:
+    return server.snapshotter.last_save_time
+
+
+@server_command("bgrewriteaof")
+async def bgrewriteaof(server: Server, request: ServerRequest) -> Any:
+    if server.aof.rewriting:
+        raise CommandError(errors.BGSAVE_AOF_REWRITE)
+    server.aof.start_rewrite()
+    return SimpleString(b"Background append only file rewriting started")
+
+
+async def debug_reload(server: Server) -> None:
+    """DEBUG RELOAD: save, empty every database, load the file back (all
+    shards leased meanwhile, so no client sees the empty state)."""
+    snapshotter = server.snapshotter
+    try:
+        await snapshotter.save()
+        contents = await trio.to_thread.run_sync(read_rdb_file, snapshotter.rdb_path())
+    except (SnapshotFailed, RdbError) as error:
+        raise CommandError(f"ERR Error trying to load the RDB dump: {error}") from None
+    runtime = server.runtime
+    send, receive = server.statistics_channel()
+    leases = []
+    try:
+        for shard in runtime.shards:
+            lease = Lease(send, trio.Event())
+            leases.append(lease)
+            await shard.inbox_send.send(lease)
+            await receive.receive()
+        clear(runtime.shards)
+        if contents is not None:
+            install(runtime.shards, runtime.router, contents, server.clock.now_ms())
+    finally:
+        for lease in leases:
+            lease.released.set()

@@ -21,17 +21,22 @@ import attrs
 import trio
 
 from protocol import errors
+from protocol.commands.keys import InvalidKeys, key_positions
+from protocol.commands.spec import Scope
+from protocol.commands.table import BY_FULL_NAME
 from protocol.errors import CommandError
 from protocol.resp.values import ErrorReply
 
 from actors.engine.blocking import BlockedClient, BlockOn, forget_claimed, register, serve_ready
 from actors.engine.context import ClientState, ExecContext
+from actors.engine.digest import ZERO, database_xors, value_digest
 from actors.engine.dispatch import HANDLERS, load_families
 from actors.engine.keyspace import Keyspace
 from actors.messages import (
     Atomic,
     Batch,
     Blocked,
+    DigestRequest,
     ExpireTick,
     Lease,
     ResetStatistics,
@@ -43,6 +48,11 @@ from actors.messages import (
 )
 
 log = logging.getLogger("shardis.shard")
+
+# Keys serialised per snapshot step between batches (about 1 ms of work).
+SNAPSHOT_STEP_KEYS = 256
+# Writes that reach keys in other databases or all keys: the walk completes first.
+SNAPSHOT_FINISHERS = frozenset({"copy", "move", "swapdb", "flushall", "flushdb"})
 
 INTERNAL_ERROR = "ERR internal error while executing '{}' (see the server log)"
 
@@ -78,6 +88,9 @@ class Shard:
     # Set by the supervisor: where propagated writes and keyspace events go.
     propagate_sink: Callable[[int, list[tuple[int, list[bytes]]]], None] | None = None
     event_sink: Callable[[list[tuple[str, bytes, int, bytes]]], None] | None = None
+    # A point-in-time walk in progress (engine.persistence.walker), set by the
+    # snapshotter while it holds this shard's lease.
+    snapshot: Any = None
 
     def __attrs_post_init__(self) -> None:
         load_families()
@@ -85,6 +98,8 @@ class Shard:
         self.keyspace.on_expired = self._on_expired
         self.keyspace.on_hash_fields_expired = self._on_hash_fields_expired
         self.context.database_count = len(self.keyspace.databases)
+        self._set_notify_classes(self.config["notify-keyspace-events"])
+        self.config.on_change("notify-keyspace-events", self._set_notify_classes)
 
     @classmethod
     def create(cls, shard_id: int, config: Any, clock: Any, inbox_size: int = 4096) -> Shard:
@@ -114,7 +129,10 @@ class Shard:
             inbox = self.inbox
             while True:
                 try:
-                    message = await inbox.receive()
+                    if self.snapshot is None:
+                        message = await inbox.receive()
+                    else:
+                        message = await self._next_message_while_walking()
                 except trio.EndOfChannel:
                     nursery.cancel_scope.cancel()
                     return
@@ -123,6 +141,8 @@ class Shard:
                         await self._lend(message)
                     else:
                         self.handle(message)
+                    if self.snapshot is not None:
+                        self.snapshot_step()
                     try:
                         message = inbox.receive_nowait()
                     except (trio.WouldBlock, trio.EndOfChannel):
@@ -159,10 +179,26 @@ class Shard:
         elif kind is Unwatch:
             for db_index, key in message.keys:
                 self.keyspace.databases[db_index].unwatch(key)
+        elif kind is DigestRequest:
+            self.keyspace.now_ms = self.clock.now_ms()
+            message.reply_to.send_nowait(self.digest(message))
         elif kind is StatisticsRequest:
             message.reply_to.send_nowait(self.statistics())
         else:
             raise TypeError(f"shard got an unknown message {message!r}")
+
+    def digest(self, request: DigestRequest) -> Any:
+        if request.keys is None:
+            return database_xors(self.keyspace)
+        database = self.keyspace.databases[request.db]
+        found = []
+        for key in request.keys:
+            value = database.lookup(key)
+            found.append(
+                ZERO if value is None
+                else value_digest(ZERO, value, database.get_expire(key) is not None)
+            )
+        return found
 
     def run_batch(
         self,
@@ -186,6 +222,8 @@ class Shard:
         append = replies.append
         for db_index, name, argv in commands:
             ctx.db = databases[db_index]
+            if self.snapshot is not None:
+                self.snapshot_preserve(name, db_index, argv)
             try:
                 reply = HANDLERS[name](ctx, argv)
             except CommandError as error:
@@ -246,6 +284,8 @@ class Shard:
         ctx.client = blocked.client
         ctx.db = self.keyspace.databases[blocked.db]
         ctx.may_block = True
+        if self.snapshot is not None:
+            self.snapshot_preserve(blocked.name, blocked.db, blocked.argv)
         try:
             return HANDLERS[blocked.name](ctx, blocked.argv)
         except CommandError as error:
@@ -270,6 +310,12 @@ class Shard:
             else:
                 ctx.events.clear()
 
+    def _set_notify_classes(self, flags: str) -> None:
+        """Record keyspace events only while some would be published; the
+        hub filters them by class."""
+        published = ("K" in flags or "E" in flags) and flags.strip("KE")
+        self.context.notify_classes = flags if published else ""
+
     def _on_expired(self, db_index: int, key: bytes) -> None:
         """Lazy or active expiry removed a key: propagate DEL, raise ``expired``."""
         ctx = self.context
@@ -287,10 +333,52 @@ class Shard:
             if key_deleted:
                 ctx.events.append(("g", b"del", db_index, key))
 
+    # -- fork-free snapshots (DESIGN §6) ---------------------------------------
+    def snapshot_preserve(self, name: str, db_index: int, argv: list[bytes]) -> None:
+        """Before a write runs, serialise the pre-image of the keys it names;
+        a write whose keys are unknown or span databases completes the walk."""
+        spec = BY_FULL_NAME.get(name)
+        if spec is None or not spec.is_write:
+            return
+        walk = self.snapshot
+        if spec.scope is not Scope.KEYS or name in SNAPSHOT_FINISHERS:
+            walk.finish()
+            return
+        try:
+            positions = key_positions(spec, argv)
+        except InvalidKeys:
+            walk.finish()
+            return
+        for position in positions:
+            walk.preserve(db_index, argv[position])
+
+    def snapshot_step(self, budget: int = SNAPSHOT_STEP_KEYS) -> None:
+        walk = self.snapshot
+        if walk.step(budget):
+            self.snapshot = None
+            walk.on_done(self.shard_id, walk)
+
+    async def _next_message_while_walking(self) -> Any:
+        """Walk the snapshot in steps while the inbox is empty, yielding to
+        other tasks after each step; returns the next message."""
+        inbox = self.inbox
+        while self.snapshot is not None:
+            try:
+                return inbox.receive_nowait()
+            except trio.WouldBlock:
+                pass
+            self.snapshot_step()
+            await trio.lowlevel.checkpoint()
+        return await inbox.receive()
+
     async def _lend(self, lease: Lease) -> None:
         if lease.released.is_set():
             return
         self.leases += 1
+        if self.snapshot is not None:
+            # The lessee writes without the pre-image hook: complete the walk first.
+            self.snapshot.finish()
+            self.snapshot_step()
         self.keyspace.now_ms = self.clock.now_ms()
         lease.reply_to.send_nowait(self)
         await lease.released.wait()

@@ -76,6 +76,7 @@ def execute_atomically(
         return None
     ctx = ExecContext(view, view.databases[0], client)  # type: ignore[arg-type]
     ctx.database_count = len(view.databases)
+    ctx.notify_classes = next(iter(leased.values())).context.notify_classes
     ctx.may_block = block_reply_to is not None
     replies: list[Any] = []
     for db_index, name, argv in commands:

@@ -318,3 +318,127 @@ LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative"
 LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative"
 LMPOP_NUMKEYS_NOT_POSITIVE = "ERR numkeys should be greater than 0"
 LMPOP_COUNT_NOT_POSITIVE = "ERR count should be greater than 0"
+
+
+# ---------------------------------------------------------------------------
+# pub/sub, keyspace notifications, client tracking, MONITOR (actors/pubsub.py,
+# actors/connection_commands.py). Checked against redis-server 7.0.
+# ---------------------------------------------------------------------------
+def subscribed_mode_only(name: str) -> str:
+    return (
+        f"ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
+        "PING / QUIT / RESET are allowed in this context"
+    )
+
+
+NOTIFY_BAD_CLASS = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."
+OBL_WRONG_ARGS = "Wrong number of arguments in buffer limit configuration."
+OBL_BAD_CLASS = "Invalid client class specified in buffer limit configuration."
+OBL_BAD_VALUE = "Error in hard, soft or soft_seconds setting in buffer limit configuration."
+
+
+# ---------------------------------------------------------------------------
+# persistence: DUMP/RESTORE, SAVE/BGSAVE, AOF, loading (actors/engine/families/dump.py,
+# actors/snapshot.py, actors/aof.py). Checked against redis-server 7.0.
+# ---------------------------------------------------------------------------
+BUSYKEY = "BUSYKEY Target key name already exists."
+RESTORE_BAD_TTL = "ERR Invalid TTL value, must be >= 0"
+RESTORE_BAD_IDLETIME = "ERR Invalid IDLETIME value, must be >= 0"
+RESTORE_BAD_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255"
+DUMP_PAYLOAD_WRONG = "ERR DUMP payload version or checksum are wrong"
+BAD_DATA_FORMAT = "ERR Bad data format"
+BGSAVE_IN_PROGRESS = "ERR Background save already in progress"
+BGSAVE_AOF_REWRITE = (
+    "ERR Background append only file rewriting already in progress"
+)
+SAVE_FAILED = "ERR"
+LOADING = "LOADING Redis is loading the dataset in memory"
+MISCONF = (
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+    "persist to disk. Commands that may modify the data set are disabled, because this "
+    "instance is configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details "
+    "about the RDB error."
+)
+
+
+# ---------------------------------------------------------------------------
+# bitmaps, bitfields, HyperLogLog, geo (actors/engine/families/bitmap.py, hll.py,
+# geo.py). Checked against redis-server 7.0.
+# ---------------------------------------------------------------------------
+BIT_OFFSET = "ERR bit offset is not an integer or out of range"
+BIT_VALUE = "ERR bit is not an integer or out of range"
+BITPOS_BIT = "ERR The bit argument must be 1 or 0."
+BITOP_NOT_SINGLE = "ERR BITOP NOT must be called with a single source key."
+BITFIELD_TYPE = (
+    "ERR Invalid bitfield type. Use something like i16 u8. "
+    "Note that u64 is not supported but i64 is."
+)
+BITFIELD_OVERFLOW = "ERR Invalid OVERFLOW type specified"
+BITFIELD_RO_GET_ONLY = "ERR BITFIELD_RO only supports the GET subcommand"
+HLL_INVALID = "INVALIDOBJ Corrupted HLL object detected"
+HLL_WRONGTYPE = "WRONGTYPE Key is not a valid HyperLogLog string value."
+HLL_NO_KEY = "ERR The specified key does not exist"
+HLL_NOT_SPARSE = "ERR HLL encoding is not sparse"
+HLL_UNKNOWN_DEBUG = "ERR Unknown PFDEBUG subcommand '{}'"
+HLL_SELFTEST_FAILED = "ERR TESTFAILED {}"
+GEO_INVALID_PAIR = "ERR invalid longitude,latitude pair {:f},{:f}"
+GEO_UNIT = "ERR unsupported unit provided. please use M, KM, FT, MI"
+GEO_NEED_RADIUS = "ERR need numeric radius"
+GEO_NEED_WIDTH = "ERR need numeric width"
+GEO_NEED_HEIGHT = "ERR need numeric height"
+GEO_NEGATIVE_RADIUS = "ERR radius cannot be negative"
+GEO_NEGATIVE_BOX = "ERR height or width cannot be negative"
+GEO_COUNT = "ERR COUNT must be > 0"
+GEO_MEMBER = "ERR could not decode requested zset member"
+GEO_STORE_WITH = "ERR {} is not compatible with WITHDIST, WITHHASH and WITHCOORD options"
+GEO_FROM = "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {}"
+GEO_BY = "ERR exactly one of BYRADIUS and BYBOX can be specified for {}"
+GEO_ANY = "ERR the ANY argument requires COUNT argument"
+
+# ---------------------------------------------------------------------------
+# streams
+# ---------------------------------------------------------------------------
+STREAM_INVALID_ID = "ERR Invalid stream ID specified as stream command argument"
+STREAM_ID_TOO_SMALL = "ERR The ID specified in XADD is equal or smaller than the target stream top item"
+STREAM_ID_ZERO = "ERR The ID specified in XADD must be greater than 0-0"
+STREAM_EXHAUSTED = "ERR The stream has exhausted the last possible ID, unable to add more items"
+STREAM_MAXLEN_MINID = "ERR syntax error, MAXLEN and MINID options at the same time are not compatible"
+STREAM_MAXLEN_NEGATIVE = "ERR The MAXLEN argument must be >= 0."
+STREAM_LIMIT_NEGATIVE = "ERR The LIMIT argument must be >= 0."
+STREAM_LIMIT_NO_STRATEGY = "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy"
+STREAM_XTRIM_NO_STRATEGY = "ERR syntax error, XTRIM must be called with a trimming strategy"
+STREAM_LIMIT_NOT_APPROX = "ERR syntax error, LIMIT cannot be used without the special ~ option"
+STREAM_INVALID_START = "ERR invalid start ID for the interval"
+STREAM_INVALID_END = "ERR invalid end ID for the interval"
+STREAM_UNBALANCED = "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
+STREAM_NOACK_XREAD = "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."
+STREAM_GROUP_XREAD = "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."
+STREAM_MISSING_GROUP = "ERR Missing GROUP option for XREADGROUP"
+STREAM_GT_XREAD = (
+    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option."
+)
+STREAM_DOLLAR_XREADGROUP = (
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of "
+    "this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would "
+    "just return an empty result set."
+)
+STREAM_NOGROUP_READ = "NOGROUP No such key '{}' or consumer group '{}' in XREADGROUP with GROUP option"
+STREAM_NOGROUP = "NOGROUP No such key '{}' or consumer group '{}'"
+STREAM_NOGROUP_XGROUP = "NOGROUP No such consumer group '{}' for key name '{}'"
+STREAM_XGROUP_NO_KEY = (
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "
+    "use the MKSTREAM option to create an empty stream automatically."
+)
+STREAM_BUSYGROUP = "BUSYGROUP Consumer Group name already exists"
+STREAM_ENTRIES_READ = "ERR value for ENTRIESREAD must be positive or -1"
+STREAM_NO_SUCH_KEY = "ERR no such key"
+STREAM_SETID_SMALLER = "ERR The ID specified in XSETID is smaller than the target stream top item"
+STREAM_SETID_ENTRIES_ADDED = "ERR The entries_added specified in XSETID is smaller than the target stream length"
+STREAM_SETID_MAX_DELETED = "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"
+STREAM_XCLAIM_MIN_IDLE = "ERR Invalid min-idle-time argument for XCLAIM"
+STREAM_XCLAIM_OPTION = "ERR Invalid {} option argument for XCLAIM"
+STREAM_XCLAIM_UNKNOWN = "ERR Unrecognized XCLAIM option '{}'"
+STREAM_XAUTOCLAIM_MIN_IDLE = "ERR Invalid min-idle-time argument for XAUTOCLAIM"
+STREAM_COUNT_POSITIVE = "ERR COUNT must be > 0"
+STREAM_ENTRIES_ADDED_NEGATIVE = "ERR entries_added must be positive"

@@ -24,7 +24,7 @@ HANDLERS: dict[str, Handler] = {}
 
 FAMILIES = (
     "generic", "expire", "string", "server", "list", "hash", "set", "zset", "sort",
-    "stream", "geo", "bitmap", "hll",
+    "stream", "geo", "bitmap", "hll", "dump",
 )
 
 

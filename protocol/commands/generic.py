@@ -273,6 +273,26 @@ PERSIST = command(
     complexity="O(1)",
 )
 
+DUMP = command(
+    "dump", 2, "readonly", "@keyspace @read @slow",
+    keys=[ks("RO access", 1)],
+    syntax="key",
+    tips="nondeterministic_output",
+    since="2.6.0",
+    summary="Return a serialized version of the value stored at the specified key.",
+    complexity="O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).",
+)
+
+RESTORE = command(
+    "restore", -4, "write denyoom", "@keyspace @write @slow @dangerous",
+    keys=[ks("OW update", 1)],
+    syntax="key ttl:integer serialized-value [REPLACE@3.0.0] [ABSTTL@5.0.0] [IDLETIME seconds:integer@5.0.0] [FREQ frequency:integer@5.0.0]",
+    since="2.6.0",
+    summary="Create a key using the provided serialized value, previously obtained using DUMP.",
+    complexity="O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).",
+    history=[("3.0.0", "Added the `REPLACE` modifier."), ("5.0.0", "Added the `ABSTTL` modifier."), ("5.0.0", "Added the `IDLETIME` and `FREQ` options.")],
+)
+
 
 SPECS = (
     DEL,
@@ -297,4 +317,6 @@ SPECS = (
     EXPIRETIME,
     PEXPIRETIME,
     PERSIST,
+    DUMP,
+    RESTORE,
 )

@@ -219,6 +219,42 @@ COMMAND = command(
 )
 
 
+SAVE = command(
+    "save", 1, "admin noscript no_async_loading no_multi", "@admin @slow @dangerous",
+    since="1.0.0",
+    summary="Synchronously save the dataset to disk",
+    complexity="O(N) where N is the total number of keys in all databases",
+    scope=Scope.SERVER,
+)
+
+BGSAVE = command(
+    "bgsave", -1, "admin noscript no_async_loading", "@admin @slow @dangerous",
+    syntax="[SCHEDULE@3.2.2]",
+    since="1.0.0",
+    summary="Asynchronously save the dataset to disk",
+    complexity="O(1)",
+    history=[("3.2.2", "Added the `SCHEDULE` option.")],
+    scope=Scope.SERVER,
+)
+
+LASTSAVE = command(
+    "lastsave", 1, "loading stale fast", "@admin @fast @dangerous",
+    tips="nondeterministic_output",
+    since="1.0.0",
+    summary="Get the UNIX time stamp of the last successful save to disk",
+    complexity="O(1)",
+    scope=Scope.SERVER,
+)
+
+BGREWRITEAOF = command(
+    "bgrewriteaof", 1, "admin noscript no_async_loading", "@admin @slow @dangerous",
+    since="1.0.0",
+    summary="Asynchronously rewrite the append-only file",
+    complexity="O(1)",
+    scope=Scope.SERVER,
+)
+
+
 SPECS = (
     DBSIZE,
     FLUSHDB,
@@ -230,4 +266,8 @@ SPECS = (
     DEBUG,
     SHUTDOWN,
     COMMAND,
+    SAVE,
+    BGSAVE,
+    LASTSAVE,
+    BGREWRITEAOF,
 )

@@ -62,7 +62,7 @@ def test_command_list_names_subcommands_too():
 @pytest.mark.parametrize(
     ("filter_", "expected"),
     [
-        ([b"PATTERN", b"get*"], {"get", "getdel", "getex", "getrange", "getset"}),
+        ([b"PATTERN", b"get*"], {"get", "getbit", "getdel", "getex", "getrange", "getset"}),
         ([b"pattern", b"CONFIG|[gs]et"], {"config|get", "config|set"}),
         ([b"ACLCAT", b"transaction"], {"multi", "exec", "discard", "watch", "unwatch"}),
         ([b"MODULE", b"json"], set()),

@@ -45,7 +45,11 @@ class SideBySide(RuleBasedStateMachine):
             self.clients.append(client)
 
     def teardown(self) -> None:
-        for client in getattr(self, "clients", []):
+        clients = getattr(self, "clients", [])
+        if clients:
+            # The whole datasets agree too, not just the replies seen.
+            self.same(b"DEBUG", b"DIGEST")
+        for client in clients:
             client.close()
 
     def same(self, *argv: bytes) -> None:

@@ -169,6 +169,8 @@ def move(ctx: ExecContext, argv: list[bytes]) -> Any:
     target_db.touch(key)
     ctx.propagate(list(argv))
     ctx.notify("g", "move_from", key)
+    if ctx.notify_classes:
+        ctx.events.append(("g", b"move_to", target_db.index, key))
     return 1
 
 

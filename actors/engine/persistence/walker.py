@@ -1,0 +1,89 @@
+"""A fork-free point-in-time walk of one shard's keyspace (DESIGN §6).
+
+:meth:`SnapshotWalk.start` runs while the snapshotter owns every shard (a
+lease), so all shards start at one instant. It copies each database's key set
+(``dict.fromkeys``: C speed, no values copied). From then on:
+
+* :meth:`step` serialises up to ``budget`` keys not yet written, between
+  batches, so clients keep being served;
+* :meth:`preserve` is called by the shard *before* a write command touches a
+  key: if the key has not been written yet, its current value — still the
+  value it had at the start — is serialised now, so the walk never sees the
+  write;
+* :meth:`finish` serialises everything left (before a lease, FLUSHALL,
+  SWAPDB, or a command whose keys are not known).
+
+A key deleted by expiry before the walk reaches it is left out (it was
+expiring; Redis drops such keys on load anyway). Records are RDB bytes,
+grouped by database, with per-database key and expiry counts for RESIZEDB.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from actors.engine.persistence.rdb_writer import encode_record
+
+_MISSING = object()
+
+
+@attrs.define(eq=False, slots=True)
+class SnapshotWalk:
+    keyspace: Any
+    now_ms: int
+    compression: bool
+    remaining: dict[int, dict[bytes, None]]
+    records: dict[int, list[bytes]] = attrs.field(factory=dict)
+    counts: dict[int, list[int]] = attrs.field(factory=dict)  # db -> [keys, expires]
+    on_done: Any = None
+
+    @classmethod
+    def start(cls, keyspace: Any, now_ms: int, compression: bool = True, on_done: Any = None) -> SnapshotWalk:
+        remaining = {
+            db.index: dict.fromkeys(db.data) for db in keyspace.databases if db.data
+        }
+        return cls(keyspace, now_ms, compression, remaining, on_done=on_done)
+
+    @property
+    def done(self) -> bool:
+        return not self.remaining
+
+    def preserve(self, db_index: int, key: bytes) -> None:
+        keys = self.remaining.get(db_index)
+        if keys is not None and keys.pop(key, _MISSING) is not _MISSING:
+            self._write(db_index, key)
+            if not keys:
+                del self.remaining[db_index]
+
+    def step(self, budget: int) -> bool:
+        """Serialise up to ``budget`` keys; True when the walk is complete."""
+        remaining = self.remaining
+        while budget > 0 and remaining:
+            db_index = next(iter(remaining))
+            keys = remaining[db_index]
+            while budget > 0 and keys:
+                key, _ = keys.popitem()
+                self._write(db_index, key)
+                budget -= 1
+            if not keys:
+                del remaining[db_index]
+        return not remaining
+
+    def finish(self) -> None:
+        while self.remaining:
+            self.step(1 << 30)
+
+    def _write(self, db_index: int, key: bytes) -> None:
+        db = self.keyspace.databases[db_index]
+        value = db.data.get(key)
+        if value is None:
+            return
+        expire_at = db.expires.get(key)
+        record = encode_record(key, value, expire_at, self.now_ms, self.compression)
+        self.records.setdefault(db_index, []).append(record)
+        counts = self.counts.setdefault(db_index, [0, 0])
+        counts[0] += 1
+        if expire_at is not None:
+            counts[1] += 1

@@ -1,0 +1,450 @@
+"""The pub/sub hub: channels, patterns, shard channels, keyspace notifications.
+
+One actor owns every subscription. Connections and shards reach it only by
+message on its unbounded inbox (``send_nowait``: nobody ever waits to hand
+the hub work); it answers on the sender's ``reply_to``.
+
+Delivery never waits either: each subscriber has a :class:`PushQueue`, the
+bounded outbox its connection's writer drains. The hub encodes a message once
+per protocol and appends the bytes with :meth:`PushQueue.send_nowait`; a queue
+over its ``client-output-buffer-limit`` (hard, or soft for longer than the
+seconds) marks itself overflowed and asks its connection to close, so a
+stalled subscriber costs the hub one append, never a wait. Confirmations of
+(P|S)(UN)SUBSCRIBE travel through the same queue as the messages, so a client
+sees its ``subscribe`` reply before any message on that channel, and every
+message published before its ``unsubscribe`` reply.
+
+Keyspace notifications: shards hand their batch's events here
+(:class:`~actors.messages.KeyspaceEvents`); the hub keeps the classes enabled
+by ``notify-keyspace-events`` and publishes ``__keyspace@<db>__:<key>`` and
+``__keyevent@<db>__:<event>`` as PUBLISH would.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import trio
+
+from protocol.resp.values import SimpleString
+
+from actors.engine.context import ClientState
+from actors.engine.glob import compile_glob
+from actors.messages import (
+    ClientGone,
+    KeyspaceEvents,
+    Publish,
+    PubsubQuery,
+    ResetStatistics,
+    StatisticsRequest,
+    Subscribe,
+    Unsubscribe,
+)
+
+log = logging.getLogger("shardis.pubsub")
+
+CHANNEL, PATTERN, SHARD = "channel", "pattern", "shard"
+_SUBSCRIBE = {CHANNEL: b"subscribe", PATTERN: b"psubscribe", SHARD: b"ssubscribe"}
+_UNSUBSCRIBE = {CHANNEL: b"unsubscribe", PATTERN: b"punsubscribe", SHARD: b"sunsubscribe"}
+
+# notify-keyspace-events: the class letters, in the order Redis prints them.
+NOTIFY_TYPE_CLASSES = "g$lshzxetd"  # what "A" stands for
+NOTIFY_LETTERS = "Ag$lshzxeKEtmdn"
+
+
+def parse_notify_flags(raw: str) -> str:
+    """Validate and normalise a ``notify-keyspace-events`` value as Redis
+    prints it back (``KEA`` -> ``AKE``); raises ValueError on a bad letter."""
+    letters = set()
+    for char in raw:
+        if char not in NOTIFY_LETTERS:
+            raise ValueError(char)
+        letters.update(NOTIFY_TYPE_CLASSES if char == "A" else char)
+    if letters.issuperset(NOTIFY_TYPE_CLASSES):
+        text = "A"  # Redis prints no "n" after "A" (shardis raises no "new" events yet)
+    else:
+        text = "".join(char for char in NOTIFY_TYPE_CLASSES + "n" if char in letters)
+    return text + "".join(char for char in "KEm" if char in letters)
+
+
+def _bulk(value: bytes) -> bytes:
+    return b"$%d\r\n%b\r\n" % (len(value), value)
+
+
+def _header(size: int, resp3: bool) -> bytes:
+    return (b">%d\r\n" if resp3 else b"*%d\r\n") % size
+
+
+def _confirm(
+    queue: PushQueue, verb: bytes, name: bytes | None, count: int, collected: list[Any] | None
+) -> None:
+    """A (P|S)(UN)SUBSCRIBE confirmation: a push on the queue, or a reply value."""
+    if collected is not None:
+        collected.append([verb, name, count])
+        return
+    resp3 = queue.resp3
+    encoded_name = _bulk(name) if name is not None else (b"_\r\n" if resp3 else b"$-1\r\n")
+    queue.send_nowait(_header(3, resp3) + _bulk(verb) + encoded_name + b":%d\r\n" % count)
+
+
+@attrs.frozen
+class OutputLimit:
+    hard_bytes: int
+    soft_bytes: int
+    soft_seconds: int
+
+
+@attrs.define(eq=False)
+class PushQueue:
+    """A connection's outbox once it receives pushes: encoded replies and
+    pushes in the order they must reach the socket. The connection's writer
+    task is its only reader; anyone may append without waiting.
+
+    ``queued_bytes`` counts bytes appended and not yet accepted by the socket
+    (a chunk being sent still counts), as Redis's output buffer does."""
+
+    client_id: int
+    client: ClientState  # read for the protocol in force when a push is made
+    limit: OutputLimit | None = None  # None: the "normal" class, no limit
+    on_overflow: Callable[[], None] | None = None
+    chunks: deque[bytes] = attrs.field(factory=deque)
+    queued_bytes: int = 0
+    peak_bytes: int = 0
+    over_soft_since: float | None = None
+    overflowed: bool = False
+    data_ready: trio.Event | None = None
+    drained: trio.Event | None = None
+
+    @property
+    def resp3(self) -> bool:
+        return self.client.resp3
+
+    def send_nowait(self, data: bytes) -> None:
+        if self.overflowed:
+            return
+        self.chunks.append(data)
+        self.queued_bytes += len(data)
+        if self.queued_bytes > self.peak_bytes:
+            self.peak_bytes = self.queued_bytes
+        if self.limit is not None:
+            self._check_limit(self.limit)
+        if self.data_ready is not None:
+            self.data_ready.set()
+            self.data_ready = None
+
+    def _check_limit(self, limit: OutputLimit) -> None:
+        queued = self.queued_bytes
+        if limit.hard_bytes and queued > limit.hard_bytes:
+            self.overflow()
+        elif limit.soft_bytes and queued > limit.soft_bytes:
+            now = trio.current_time()
+            if self.over_soft_since is None:
+                self.over_soft_since = now
+            elif now - self.over_soft_since > limit.soft_seconds:
+                self.overflow()
+        else:
+            self.over_soft_since = None
+
+    def overflow(self) -> None:
+        self.overflowed = True
+        self.chunks.clear()
+        log.warning(
+            "client %d scheduled to be closed ASAP for overcoming of output buffer limits",
+            self.client_id,
+        )
+        if self.on_overflow is not None:
+            self.on_overflow()
+
+    async def take(self) -> bytes:
+        """Wait until something is queued; return all of it (the writer then
+        calls :meth:`sent` once the socket accepted it)."""
+        while not self.chunks:
+            self.data_ready = trio.Event()
+            await self.data_ready.wait()
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
+
+    def sent(self, size: int) -> None:
+        self.queued_bytes -= size
+        if self.drained is not None and self.queued_bytes <= 0:
+            self.drained.set()
+            self.drained = None
+
+    async def wait_drained(self) -> None:
+        while self.queued_bytes > 0 and not self.overflowed:
+            self.drained = trio.Event()
+            await self.drained.wait()
+
+
+@attrs.define(eq=False)
+class Subscriber:
+    queue: PushQueue
+    channels: set[bytes] = attrs.field(factory=set)
+    patterns: set[bytes] = attrs.field(factory=set)
+    shard_channels: set[bytes] = attrs.field(factory=set)
+
+    def of_kind(self, kind: str) -> set[bytes]:
+        if kind == CHANNEL:
+            return self.channels
+        return self.patterns if kind == PATTERN else self.shard_channels
+
+    def count(self, kind: str) -> int:
+        """The count in a confirmation: Redis 7.0 counts channels and
+        patterns together, shard channels apart."""
+        if kind == SHARD:
+            return len(self.shard_channels)
+        return len(self.channels) + len(self.patterns)
+
+    def total(self) -> int:
+        return len(self.channels) + len(self.patterns) + len(self.shard_channels)
+
+
+@attrs.frozen
+class HubStatistics:
+    channels: int
+    patterns: int
+    shard_channels: int
+    subscribers: int
+    messages_published: int
+
+
+@attrs.define(eq=False)
+class Hub:
+    config: Any
+    inbox: trio.MemoryReceiveChannel[Any]
+    inbox_send: trio.MemorySendChannel[Any]
+    subscribers: dict[int, Subscriber] = attrs.field(factory=dict)
+    # name -> {client id: queue}; dicts keep subscription order for delivery
+    channels: dict[bytes, dict[int, PushQueue]] = attrs.field(factory=dict)
+    patterns: dict[bytes, dict[int, PushQueue]] = attrs.field(factory=dict)
+    shard_channels: dict[bytes, dict[int, PushQueue]] = attrs.field(factory=dict)
+    notify_flags: str = ""  # the enabled letters, "A" spelled out
+    messages_published: int = 0
+
+    @classmethod
+    def create(cls, config: Any) -> Hub:
+        send, receive = trio.open_memory_channel[Any](math.inf)
+        hub = cls(config, receive, send)
+        hub._set_notify_flags(config["notify-keyspace-events"])
+        config.on_change("notify-keyspace-events", hub._set_notify_flags)
+        return hub
+
+    def _set_notify_flags(self, flags: str) -> None:
+        self.notify_flags = flags.replace("A", NOTIFY_TYPE_CLASSES)
+
+    def statistics(self) -> HubStatistics:
+        return HubStatistics(
+            channels=len(self.channels),
+            patterns=len(self.patterns),
+            shard_channels=len(self.shard_channels),
+            subscribers=len(self.subscribers),
+            messages_published=self.messages_published,
+        )
+
+    def output_limit(self) -> OutputLimit:
+        hard, soft, seconds = self.config["client-output-buffer-limit"]["pubsub"]
+        return OutputLimit(hard, soft, seconds)
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        task_status.started()
+        inbox = self.inbox
+        while True:
+            try:
+                message = await inbox.receive()
+            except trio.EndOfChannel:
+                return
+            while True:
+                self.handle(message)
+                try:
+                    message = inbox.receive_nowait()
+                except (trio.WouldBlock, trio.EndOfChannel):
+                    break
+
+    def handle(self, message: Any) -> None:
+        kind = type(message)
+        if kind is Publish:
+            message.reply_to.send_nowait(self.publish(message.channel, message.message, message.shard))
+        elif kind is KeyspaceEvents:
+            self.keyspace_events(message.events)
+        elif kind is Subscribe:
+            collected: list[Any] | None = [] if message.confirm_in_reply else None
+            total = self.subscribe(message.kind, message.names, message.queue, collected)
+            message.reply_to.send_nowait((total, collected))
+        elif kind is Unsubscribe:
+            collected = [] if message.confirm_in_reply else None
+            notify = message.notify
+            total = self.unsubscribe(message.kind, message.names, message.queue, notify, collected)
+            message.reply_to.send_nowait((total, collected))
+        elif kind is ClientGone:
+            self.forget(message.client_id)
+        elif kind is PubsubQuery:
+            message.reply_to.send_nowait(self.query(message.subcommand, message.args))
+        elif kind is StatisticsRequest:
+            message.reply_to.send_nowait(self.statistics())
+        elif kind is ResetStatistics:
+            self.messages_published = 0
+        else:
+            raise TypeError(f"pub/sub hub got an unknown message {message!r}")
+
+    # -- subscriptions -------------------------------------------------------
+    def _table(self, kind: str) -> dict[bytes, dict[int, PushQueue]]:
+        if kind == CHANNEL:
+            return self.channels
+        return self.patterns if kind == PATTERN else self.shard_channels
+
+    def subscribe(
+        self, kind: str, names: list[bytes], queue: PushQueue, collected: list[Any] | None = None
+    ) -> int:
+        """Add subscriptions and queue one confirmation per name (or append
+        them to ``collected``: inside EXEC); returns the client's total
+        number of subscriptions (all kinds)."""
+        subscriber = self.subscribers.get(queue.client_id)
+        if subscriber is None:
+            subscriber = self.subscribers[queue.client_id] = Subscriber(queue)
+            queue.limit = self.output_limit()
+        table, mine = self._table(kind), subscriber.of_kind(kind)
+        for name in names:
+            if name not in mine:
+                mine.add(name)
+                table.setdefault(name, {})[queue.client_id] = queue
+            _confirm(queue, _SUBSCRIBE[kind], name, subscriber.count(kind), collected)
+        return subscriber.total()
+
+    def unsubscribe(
+        self,
+        kind: str,
+        names: list[bytes],
+        queue: PushQueue,
+        notify: bool = True,
+        collected: list[Any] | None = None,
+    ) -> int:
+        """Remove subscriptions (all of ``kind`` when ``names`` is empty) and
+        queue the confirmations; returns the client's remaining total."""
+        subscriber = self.subscribers.get(queue.client_id)
+        if subscriber is None:
+            subscriber = Subscriber(queue)
+        kinds = (CHANNEL, PATTERN, SHARD) if kind == "all" else (kind,)
+        for each in kinds:
+            self._unsubscribe_kind(each, names, subscriber, notify, collected)
+        if not subscriber.total():
+            self.subscribers.pop(queue.client_id, None)
+            queue.limit = None
+        return subscriber.total()
+
+    def _unsubscribe_kind(
+        self,
+        kind: str,
+        names: list[bytes],
+        subscriber: Subscriber,
+        notify: bool,
+        collected: list[Any] | None,
+    ) -> None:
+        queue = subscriber.queue
+        table, mine = self._table(kind), subscriber.of_kind(kind)
+        targets = names or list(mine)
+        for name in targets:
+            if name in mine:
+                mine.discard(name)
+                receivers = table[name]
+                del receivers[queue.client_id]
+                if not receivers:
+                    del table[name]
+            if notify:
+                _confirm(queue, _UNSUBSCRIBE[kind], name, subscriber.count(kind), collected)
+        if notify and not targets:
+            _confirm(queue, _UNSUBSCRIBE[kind], None, subscriber.count(kind), collected)
+
+    def forget(self, client_id: int) -> None:
+        subscriber = self.subscribers.get(client_id)
+        if subscriber is not None:
+            self.unsubscribe("all", [], subscriber.queue, notify=False)
+
+    # -- delivery ------------------------------------------------------------
+    def publish(self, channel: bytes, message: bytes, shard: bool = False) -> int:
+        """Deliver to channel subscribers, then pattern subscribers (or to
+        shard-channel subscribers); returns the number of receivers."""
+        self.messages_published += 1
+        encoded: list[bytes | None] = [None, None]
+        receivers = 0
+        table = self.shard_channels if shard else self.channels
+        subscribed = table.get(channel)
+        if subscribed:
+            kind = b"$8\r\nsmessage\r\n" if shard else b"$7\r\nmessage\r\n"
+            body = kind + _bulk(channel) + _bulk(message)
+            for queue in list(subscribed.values()):
+                resp3 = queue.resp3
+                data = encoded[resp3]
+                if data is None:
+                    data = encoded[resp3] = _header(3, resp3) + body
+                queue.send_nowait(data)
+            receivers += len(subscribed)
+        if shard or not self.patterns:
+            return receivers
+        for pattern, subscribed in list(self.patterns.items()):
+            if not compile_glob(pattern)(channel):
+                continue
+            body = b"$8\r\npmessage\r\n" + _bulk(pattern) + _bulk(channel) + _bulk(message)
+            bodies = [_header(4, False) + body, _header(4, True) + body]
+            for queue in list(subscribed.values()):
+                queue.send_nowait(bodies[queue.resp3])
+            receivers += len(subscribed)
+        return receivers
+
+    def keyspace_events(self, events: list[tuple[str, bytes, int, bytes]]) -> None:
+        flags = self.notify_flags
+        if not flags:
+            return
+        keyspace, keyevent = "K" in flags, "E" in flags
+        for type_class, event, db, key in events:
+            if type_class not in flags:
+                continue
+            if keyspace:
+                self.publish(b"__keyspace@%d__:%b" % (db, key), event)
+            if keyevent:
+                self.publish(b"__keyevent@%d__:%b" % (db, event), key)
+
+    # -- PUBSUB introspection -----------------------------------------------------
+    def query(self, subcommand: str, args: list[bytes]) -> Any:
+        if subcommand in ("channels", "shardchannels"):
+            table = self.channels if subcommand == "channels" else self.shard_channels
+            if not args:
+                return list(table)
+            matches = compile_glob(args[0])
+            return [name for name in table if matches(name)]
+        if subcommand in ("numsub", "shardnumsub"):
+            table = self.channels if subcommand == "numsub" else self.shard_channels
+            reply: list[Any] = []
+            for name in args:
+                reply += [name, len(table.get(name, ()))]
+            return reply
+        if subcommand == "numpat":
+            return len(self.patterns)
+        raise ValueError(subcommand)
+
+
+PUBSUB_HELP = (
+    "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CHANNELS [<pattern>]",
+    "    Return the currently active channels matching a <pattern> (default: '*').",
+    "NUMPAT",
+    "    Return number of subscriptions to patterns.",
+    "NUMSUB [<channel> ...]",
+    "    Return the number of subscribers for the specified channels, excluding",
+    "    pattern subscriptions(default: no channels).",
+    "SHARDCHANNELS [<pattern>]",
+    "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+    "SHARDNUMSUB [<shardchannel> ...]",
+    "    Return the number of subscribers for the specified shard level channel(s)",
+    "HELP",
+    "    Prints this help.",
+)
+
+
+def pubsub_help() -> list[SimpleString]:
+    return [SimpleString(line.encode()) for line in PUBSUB_HELP]

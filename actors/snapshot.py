@@ -1,0 +1,266 @@
+"""The snapshotter: SAVE, BGSAVE, save rules and RDB loading, without fork.
+
+A snapshot starts at one instant for the whole server: the snapshotter leases
+every shard (ascending ids, as any coordinator), installs a
+:class:`~actors.engine.persistence.walker.SnapshotWalk` on each, runs the
+``at_start`` hook (the AOF writer switches files there, so base and
+increments meet exactly), and gives the leases back. Each shard then walks
+its keys in small steps between batches and serialises a key's pre-image
+before any write touches it (shard.py), so the file is that one point in time
+while clients keep being served. When every shard has reported, the file is
+assembled (header, per database SELECTDB/RESIZEDB and records, EOF, CRC-64)
+and written off the Trio thread to a temp file, fsynced and renamed.
+
+SAVE is a BGSAVE that the caller waits for. ``save <seconds> <changes>``
+rules are checked once a second against the count of propagated writes since
+the last successful save (``dirty``); a failed automatic save is retried
+after 5 s, as Redis does.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import trio
+
+from actors.config import REDIS_VERSION
+from actors.engine.persistence import rdb_reader
+from actors.engine.persistence.rdb_writer import RdbBuilder, encode_header, encode_select_db
+from actors.engine.persistence.walker import SnapshotWalk
+from actors.messages import Lease
+
+log = logging.getLogger("shardis.snapshot")
+
+RETRY_DELAY_SECONDS = 5
+
+
+class SnapshotFailed(Exception):
+    pass
+
+
+@attrs.frozen
+class SnapshotStatistics:
+    in_progress: bool
+    last_save_time: int
+    last_status: str
+    changes_since_last_save: int
+    saves: int
+
+
+@attrs.define(eq=False)
+class Snapshotter:
+    shards: list[Any]
+    config: Any
+    clock: Any
+    dirty: int = 0
+    dirty_at_start: int = 0
+    in_progress: bool = False
+    last_save_time: int = attrs.field(factory=lambda: int(time.time()))
+    last_status: str = "ok"
+    last_attempt: float = 0.0
+    saves: int = 0
+    finished: trio.Event = attrs.field(factory=trio.Event)
+    nursery: trio.Nursery | None = None
+    scheduled: bool = False
+    check_rules: bool = False  # set by the server once it listens (not in actor tests)
+    # One walk at a time (a BGSAVE and an AOF rewrite may ask together).
+    walk_turn: trio.Lock = attrs.field(factory=trio.Lock)
+
+    def statistics(self) -> SnapshotStatistics:
+        return SnapshotStatistics(
+            self.in_progress, self.last_save_time, self.last_status, self.dirty, self.saves,
+        )
+
+    def note_changes(self, count: int) -> None:
+        self.dirty += count
+
+    def rdb_path(self) -> str:
+        return os.path.join(self.config["dir"], self.config["dbfilename"])
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        async with trio.open_nursery() as nursery:
+            self.nursery = nursery
+            task_status.started()
+            while True:
+                await trio.sleep(1)
+                self.check_save_rules()
+
+    def check_save_rules(self) -> None:
+        if self.in_progress or not self.check_rules:
+            return
+        now = time.time()
+        if self.scheduled:
+            self.scheduled = False
+            self.start_background()
+            return
+        changes = self.dirty
+        since = now - self.last_save_time
+        if self.last_status != "ok" and now - self.last_attempt < RETRY_DELAY_SECONDS:
+            return
+        for seconds, wanted in self.config["save"]:
+            if changes >= wanted and since >= seconds:
+                log.warning("%d changes in %d seconds. Saving...", wanted, seconds)
+                self.start_background()
+                return
+
+    # -- taking a snapshot -------------------------------------------------
+    def start_background(self, path: str | None = None) -> None:
+        assert self.nursery is not None
+        self.in_progress = True
+        self.finished = trio.Event()
+        self.nursery.start_soon(self._save_quietly, path)
+
+    async def save(self, path: str | None = None) -> None:
+        """SAVE: take a snapshot and wait for the file; raises SnapshotFailed."""
+        if self.in_progress:
+            await self.finished.wait()
+        self.in_progress = True
+        self.finished = trio.Event()
+        await self._save(path)
+        if self.last_status != "ok":
+            raise SnapshotFailed(self.rdb_path())
+
+    async def _save_quietly(self, path: str | None) -> None:
+        await self._save(path)
+
+    async def _save(self, path: str | None, at_start: Callable[[], None] | None = None, aof_base: bool = False) -> None:
+        self.last_attempt = time.time()
+        try:
+            chunks = await self.take_snapshot(at_start, aof_base)
+            target = path or self.rdb_path()
+            await trio.to_thread.run_sync(write_file_durably, target, chunks)
+        except (OSError, SnapshotFailed) as error:
+            log.error("Background saving error: %s", error)
+            self.last_status = "err"
+        else:
+            self.last_status = "ok"
+            self.last_save_time = int(time.time())
+            self.dirty -= self.dirty_at_start
+            self.saves += 1
+            log.warning("DB saved on disk")
+        finally:
+            self.in_progress = False
+            self.finished.set()
+
+    async def take_snapshot(
+        self, at_start: Callable[[], None] | None = None, aof_base: bool = False
+    ) -> list[bytes]:
+        """The bytes of an RDB file of the whole server at one instant."""
+        async with self.walk_turn:
+            return await self._take_snapshot(at_start, aof_base)
+
+    async def _take_snapshot(
+        self, at_start: Callable[[], None] | None, aof_base: bool
+    ) -> list[bytes]:
+        send, receive = trio.open_memory_channel[Any](math.inf)
+        leases: list[Lease] = []
+        now_ms = self.clock.now_ms()
+        compression = bool(self.config["rdbcompression"])
+        walks: dict[int, SnapshotWalk] = {}
+
+        def done(shard_id: int, walk: SnapshotWalk) -> None:
+            send.send_nowait((shard_id, walk))
+
+        try:
+            for shard in self.shards:
+                lease = Lease(send, trio.Event())
+                leases.append(lease)
+                await shard.inbox_send.send(lease)
+                await receive.receive()
+            for shard in self.shards:
+                walk = SnapshotWalk.start(shard.keyspace, now_ms, compression, done)
+                walks[shard.shard_id] = walk
+                if walk.done:
+                    send.send_nowait((shard.shard_id, walk))
+                else:
+                    shard.snapshot = walk
+            self.dirty_at_start = self.dirty
+            if at_start is not None:
+                at_start()
+        finally:
+            for lease in leases:
+                lease.released.set()
+        finished: dict[int, SnapshotWalk] = {}
+        while len(finished) < len(self.shards):
+            shard_id, walk = await receive.receive()
+            finished[shard_id] = walk
+        return assemble(list(finished.values()), self.config, aof_base)
+
+
+def assemble(walks: list[SnapshotWalk], config: Any, aof_base: bool = False) -> list[bytes]:
+    builder = RdbBuilder(bool(config["rdbchecksum"]))
+    builder.write(encode_header([
+        (b"redis-ver", REDIS_VERSION.encode()),
+        (b"redis-bits", 64),
+        (b"ctime", int(time.time())),
+        (b"used-mem", 0),
+        (b"aof-base", 1 if aof_base else 0),
+    ]))
+    for index in range(config["databases"]):
+        records = [walk.records[index] for walk in walks if index in walk.records]
+        if not records:
+            continue
+        keys = sum(walk.counts[index][0] for walk in walks if index in walk.counts)
+        expires = sum(walk.counts[index][1] for walk in walks if index in walk.counts)
+        builder.write(encode_select_db(index, keys, expires))
+        for shard_records in records:
+            builder.write(b"".join(shard_records))
+    return builder.finish()
+
+
+def write_file_durably(path: str, chunks: list[bytes]) -> None:
+    """Temp file in the same directory, fsync, rename, fsync the directory."""
+    directory = os.path.dirname(os.path.abspath(path))
+    temporary = os.path.join(directory, f"temp-{os.getpid()}-{os.path.basename(path)}")
+    with open(temporary, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+# -- loading -------------------------------------------------------------------
+def read_rdb_file(path: str) -> rdb_reader.RdbContents | None:
+    """The decoded file, or None when it does not exist; RdbError names the offset."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    return rdb_reader.load(data)
+
+
+def install(shards: list[Any], router: Any, contents: rdb_reader.RdbContents, now_ms: int) -> int:
+    """Put loaded records into the shards' keyspaces (the caller owns them);
+    expired keys and databases past ``databases`` are skipped. Returns keys loaded."""
+    loaded = 0
+    for db_index, key, value, expire_at in contents.records:
+        if expire_at is not None and expire_at <= now_ms:
+            continue
+        shard = shards[router.shard_of_key(key)]
+        if db_index >= len(shard.keyspace.databases):
+            continue
+        db = shard.keyspace.databases[db_index]
+        db.store_new(key, value)
+        if expire_at is not None:
+            db.set_expire(key, expire_at)
+        loaded += 1
+    return loaded
+
+
+def clear(shards: list[Any]) -> None:
+    for shard in shards:
+        for db in shard.keyspace.databases:
+            db.clear()

@@ -1,0 +1,197 @@
+"""RDB and AOF interchange with redis-server 7.0, restarts and crash safety.
+
+Every test starts its own servers (on free ports, in their own directories)
+because it restarts or kills them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.servers import RunningServer, redis_server_path, start_server
+
+needs_redis = pytest.mark.skipif(redis_server_path() is None, reason="redis-server is not installed")
+
+
+@pytest.fixture
+def data_dir() -> Iterator[str]:
+    path = tempfile.mkdtemp(prefix="persistence-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _fill(client: redis.Redis) -> None:
+    client.set("string", "hello")
+    client.set("int", "-12345")
+    client.set("long", "abc" * 1000)
+    client.set("ttl", "v", px=3_600_000)
+    client.rpush("list", *[str(i) for i in range(10)])
+    client.rpush("biglist", *["x" * 100 for _ in range(300)])
+    client.sadd("intset", 1, 2, 300000)
+    client.sadd("set", *[f"m{i}" for i in range(600)])
+    client.zadd("zset", {"a": 1.5, "b": float("-inf")})
+    client.zadd("bigzset", {f"m{i}": i / 3 for i in range(300)})
+    client.hset("hash", mapping={"f": "v"})
+    client.hset("bighash", mapping={f"f{i}": str(i) for i in range(600)})
+    other = redis.Redis(port=client.connection_pool.connection_kwargs["port"], db=3)
+    other.set("db3", "yes")
+
+
+def _everything(port: int) -> dict[tuple[int, bytes], object]:
+    found: dict[tuple[int, bytes], object] = {}
+    for db in range(16):
+        client = redis.Redis(port=port, db=db)
+        for key in client.keys():
+            kind = client.type(key)
+            if kind == b"string":
+                value: object = client.get(key)
+            elif kind == b"list":
+                value = client.lrange(key, 0, -1)
+            elif kind == b"set":
+                value = client.smembers(key)
+            elif kind == b"zset":
+                value = client.zrange(key, 0, -1, withscores=True)
+            else:
+                value = client.hgetall(key)
+            found[(db, key)] = (value, client.pttl(key) > 0)
+    return found
+
+
+def _stop(server: RunningServer) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        server.process.wait(timeout=20)
+
+
+@needs_redis
+def test_a_shardis_rdb_loads_in_redis_with_the_same_contents(data_dir: str) -> None:
+    ours = start_server("shardis", shards=3, extra=["--dir", data_dir])
+    try:
+        _fill(redis.Redis(port=ours.port))
+        expected = _everything(ours.port)
+        assert redis.Redis(port=ours.port).save()
+    finally:
+        _stop(ours)
+        ours.stop()
+    check = subprocess.run(
+        ["redis-check-rdb", os.path.join(data_dir, "dump.rdb")], capture_output=True, text=True
+    )
+    assert "RDB looks OK" in check.stdout, check.stdout
+    real = start_server("redis", extra=["--dir", data_dir])
+    try:
+        assert _everything(real.port) == expected
+    finally:
+        real.stop()
+
+
+@needs_redis
+def test_a_redis_rdb_loads_in_shardis_with_the_same_contents(data_dir: str) -> None:
+    real = start_server("redis", extra=["--dir", data_dir])
+    try:
+        _fill(redis.Redis(port=real.port))
+        expected = _everything(real.port)
+        assert redis.Redis(port=real.port).save()
+    finally:
+        _stop(real)
+        real.stop()
+    ours = start_server("shardis", shards=2, extra=["--dir", data_dir])
+    try:
+        assert _everything(ours.port) == expected
+    finally:
+        ours.stop()
+
+
+def test_shutdown_saves_when_save_rules_exist_and_a_restart_reloads(data_dir: str) -> None:
+    ours = start_server("shardis", shards=2, extra=["--dir", data_dir, "--save", "3600 1"])
+    _fill(redis.Redis(port=ours.port))
+    expected = _everything(ours.port)
+    try:
+        redis.Redis(port=ours.port).shutdown()
+    except redis.ConnectionError:
+        pass
+    ours.process.wait(timeout=20)
+    ours.stop()
+    again = start_server("shardis", shards=1, extra=["--dir", data_dir])
+    try:
+        assert _everything(again.port) == expected
+    finally:
+        again.stop()
+
+
+def test_a_corrupt_rdb_refuses_to_start_naming_the_offset(data_dir: str) -> None:
+    Path(data_dir, "dump.rdb").write_bytes(b"REDIS0010\xfe\x00\x00\x01k\x05hel")
+    with pytest.raises(RuntimeError):
+        server = start_server("shardis", extra=["--dir", data_dir])
+        server.stop()
+
+
+def test_kill_9_with_appendfsync_always_loses_no_acknowledged_write(data_dir: str) -> None:
+    extra = ["--dir", data_dir, "--appendonly", "yes", "--appendfsync", "always"]
+    ours = start_server("shardis", shards=2, extra=extra)
+    acknowledged: list[int] = []
+    stop = threading.Event()
+
+    def write_load() -> None:
+        client = redis.Redis(port=ours.port)
+        index = 0
+        try:
+            while not stop.is_set():
+                client.set(f"key{index}", index)
+                acknowledged.append(index)
+                index += 1
+        except redis.ConnectionError:
+            return
+
+    deadline = time.monotonic() + 10
+    while not Path(data_dir, "appendonlydir", "appendonly.aof.manifest").exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    threads = [threading.Thread(target=write_load) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    ours.process.kill()
+    stop.set()
+    for thread in threads:
+        thread.join()
+    ours.process.wait()
+    ours.stop()
+    assert acknowledged
+    again = start_server("shardis", shards=2, extra=["--dir", data_dir, "--appendonly", "yes"])
+    try:
+        client = redis.Redis(port=again.port)
+        present = client.mget([f"key{index}" for index in acknowledged])
+        assert None not in present
+    finally:
+        again.stop()
+
+
+@needs_redis
+def test_a_shardis_aof_passes_redis_check_aof(data_dir: str) -> None:
+    ours = start_server(
+        "shardis", extra=["--dir", data_dir, "--appendonly", "yes", "--appendfsync", "always"]
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not Path(data_dir, "appendonlydir", "appendonly.aof.manifest").exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        _fill(redis.Redis(port=ours.port))
+    finally:
+        _stop(ours)
+        ours.stop()
+    check = subprocess.run(
+        ["redis-check-aof", os.path.join(data_dir, "appendonlydir", "appendonly.aof.manifest")],
+        capture_output=True, text=True,
+    )
+    assert "All AOF files and manifest are valid" in check.stdout, check.stdout
