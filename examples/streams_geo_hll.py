@@ -1,6 +1,5 @@
-"""Geo indexes, HyperLogLog counters and bitmaps, with redis-py.
-
-(Streams join this example when the stream family lands.)
+"""Streams with a consumer group, geo indexes, HyperLogLog counters and
+bitmaps, with redis-py.
 
     make run            # in one terminal
     python examples/streams_geo_hll.py
@@ -15,7 +14,18 @@ from _server import HOST, PORT
 
 def main() -> None:
     r = redis.Redis(host=HOST, port=PORT, protocol=2, decode_responses=True)
-    r.delete("sicily", "near", "visitors:mon", "visitors:tue", "visitors:week", "logins", "counters")
+    r.delete("orders", "sicily", "near", "visitors:mon", "visitors:tue", "visitors:week", "logins", "counters")
+
+    # Streams: append, read a range, hand entries to a consumer group, acknowledge.
+    r.xadd("orders", {"item": "book"}, id="1-1")
+    r.xadd("orders", {"item": "pen"}, id="1-2")
+    assert r.xrange("orders", "-", "+", count=1) == [("1-1", {"item": "book"})]
+    r.xgroup_create("orders", "packers", id="0")
+    assert r.xreadgroup("packers", "alice", {"orders": ">"}, count=1) == [
+        ["orders", [("1-1", {"item": "book"})]]]
+    assert r.xpending("orders", "packers")["pending"] == 1
+    assert r.xack("orders", "packers", "1-1") == 1
+    assert r.xinfo_groups("orders")[0]["lag"] == 1
 
     # Geo: a sorted set scored by Redis's 52-bit geohash.
     r.geoadd("sicily", [13.361389, 38.115556, "Palermo", 15.087269, 37.502669, "Catania"])
@@ -41,7 +51,7 @@ def main() -> None:
     assert r.bitpos("logins", 0) == 1
     assert r.bitfield("counters").incrby("u8", "#0", 250).incrby("u8", "#0", 10).execute() == [250, 4]
     assert r.bitfield("counters").overflow("SAT").incrby("u8", "#1", 300).execute() == [255]
-    print("geo, hll and bitmap examples ok")
+    print("stream, geo, hll and bitmap examples ok")
 
 
 if __name__ == "__main__":

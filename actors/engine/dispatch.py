@@ -24,7 +24,7 @@ HANDLERS: dict[str, Handler] = {}
 
 FAMILIES = (
     "generic", "expire", "string", "server", "list", "hash", "set", "zset", "sort",
-    "stream", "geo", "bitmap", "hll", "dump",
+    "stream", "stream_groups", "geo", "bitmap", "hll", "dump",
 )
 
 
