@@ -180,3 +180,12 @@ class DigestRequest:
     reply_to: trio.MemorySendChannel[Any]
     db: int = 0
     keys: tuple[bytes, ...] | None = None
+
+
+@attrs.frozen
+class InspectRequest:
+    """DEBUG OBJECT: low-level facts about one key's value (None when missing)."""
+
+    reply_to: trio.MemorySendChannel[Any]
+    db: int
+    key: bytes

@@ -25,7 +25,7 @@ from protocol.resp.values import OK, ErrorReply, SimpleString, Verbatim
 
 from actors.engine.digest import combine_dataset
 from actors.config import REDIS_VERSION, SHARDIS_VERSION, PARAMS_BY_NAME, ConfigError
-from actors.messages import DigestRequest, ResetStatistics, ServerRequest, SetActiveExpire, StatisticsRequest
+from actors.messages import DigestRequest, InspectRequest, ResetStatistics, ServerRequest, SetActiveExpire, StatisticsRequest
 from actors.shard import ShardStatistics
 from actors.engine.persistence.rdb_reader import RdbError
 from actors.messages import Lease
@@ -434,6 +434,14 @@ async def debug(server: Server, request: ServerRequest) -> Any:
         return OK
     if sub == b"error" and len(argv) == 3:
         return ErrorReply(argv[2].decode("utf-8", "surrogateescape"))
+    if sub == b"object" and len(argv) == 3:
+        shard = server.runtime.shards[server.runtime.router.shard_of_key(argv[2])]
+        send, receive = server.statistics_channel()
+        await shard.inbox_send.send(InspectRequest(send, request.db, argv[2]))
+        line = await receive.receive()
+        if line is None:
+            raise CommandError(errors.NO_SUCH_KEY)
+        return SimpleString(line)
     if sub == b"digest" and len(argv) == 2:
         per_shard = await ask_shards(server, lambda send: DigestRequest(send))
         return SimpleString(combine_dataset(per_shard).hex().encode())

@@ -30,6 +30,7 @@ from protocol.resp.values import ErrorReply
 from actors.engine.blocking import BlockedClient, BlockOn, forget_claimed, register, serve_ready
 from actors.engine.context import ClientState, ExecContext
 from actors.engine.digest import ZERO, database_xors, value_digest
+from actors.engine.inspect import describe
 from actors.engine.dispatch import HANDLERS, load_families
 from actors.engine.keyspace import Keyspace
 from actors.messages import (
@@ -37,6 +38,7 @@ from actors.messages import (
     Batch,
     Blocked,
     DigestRequest,
+    InspectRequest,
     ExpireTick,
     Lease,
     ResetStatistics,
@@ -179,6 +181,11 @@ class Shard:
         elif kind is Unwatch:
             for db_index, key in message.keys:
                 self.keyspace.databases[db_index].unwatch(key)
+        elif kind is InspectRequest:
+            now_ms = self.keyspace.now_ms = self.clock.now_ms()
+            message.reply_to.send_nowait(
+                describe(self.keyspace.databases[message.db], message.key, now_ms)
+            )
         elif kind is DigestRequest:
             self.keyspace.now_ms = self.clock.now_ms()
             message.reply_to.send_nowait(self.digest(message))
