@@ -41,10 +41,23 @@ from protocol.resp.writer import encode_many
 
 from actors.engine.context import ClientState
 from actors.engine.blocking import WAKE_UP, BlockedClient
-from actors.messages import Atomic, Batch, Blocked, ClientGone, ServerRequest, Unwatch, Watch, WatchedKey
+from actors.messages import (
+    Atomic,
+    Batch,
+    Blocked,
+    ClientGone,
+    MonitorLine,
+    ServerRequest,
+    TrackingClients,
+    TrackingOn,
+    Unwatch,
+    Watch,
+    WatchedKey,
+)
 from actors.pubsub import PushQueue
 from actors.runtime import Runtime
 from actors.shard import INTERNAL_ERROR
+from actors.tracking import TrackingOptions, monitor_line
 from actors.transaction import run_leased
 
 log = logging.getLogger("shardis.connection")
@@ -58,6 +71,8 @@ PROTOCOL_SWITCHES = frozenset({"hello", "reset"})
 HUB_CONFIRMED = frozenset(
     {"subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe"}
 )
+# Commands whose handler queues its own reply (after the replies made before it).
+QUEUED_FIRST = HUB_CONFIRMED | {"monitor"}
 # What a RESP2 client may run while subscribed.
 SUBSCRIBED_MODE_ALLOWED = HUB_CONFIRMED | {"ping", "quit", "reset"}
 # Push mode: the main task waits for the writer past this many queued bytes.
@@ -105,10 +120,13 @@ class Connection:
     reply_mode: str = "on"
     closing: bool = False
     blocked: BlockedClient | None = None
+    early_input: list[bytes] = attrs.field(factory=list)
+    watching_peer: bool = False
     pushes: PushQueue | None = None  # set once the client enters push mode
     subscriptions: int = 0  # channels + patterns + shard channels, as the hub counts
     nursery: trio.Nursery | None = None
     in_exec: bool = False  # EXEC is running queued commands (replies go in its array)
+    monitoring: bool = False  # MONITOR: the hub streams every command's line here
 
     def __attrs_post_init__(self) -> None:
         self.replies_send, self.replies_receive = trio.open_memory_channel[Any](math.inf)
@@ -137,6 +155,11 @@ class Connection:
                 nursery.cancel_scope.cancel()
         finally:
             self.release_watches()
+            if self.client.tracking is not None:
+                self.client.tracking = None
+                self.tell_shards_tracking(-1)
+            if self.monitoring:
+                self.runtime.monitors -= 1
             if self.pushes is not None:
                 self.leave_hub()
 
@@ -145,10 +168,14 @@ class Connection:
         parser = self.parser
         runtime = self.runtime
         while not self.closing:
-            try:
-                data = await stream.receive_some(RECEIVE_SIZE)
-            except (trio.BrokenResourceError, trio.ClosedResourceError):
-                return
+            if self.early_input:
+                data = b"".join(self.early_input)  # read while a command was blocked
+                self.early_input.clear()
+            else:
+                try:
+                    data = await stream.receive_some(RECEIVE_SIZE)
+                except (trio.BrokenResourceError, trio.ClosedResourceError):
+                    return
             if not data:
                 return
             runtime.stats.total_net_input_bytes += len(data)
@@ -190,9 +217,10 @@ class Connection:
         encoded: list[bytes] = []
         batch: list[tuple[int, str, list[bytes]]] = []
         batch_shard = -1
-        router = self.runtime.router
+        runtime = self.runtime
+        router = runtime.router
         single_shard = router.shard_count == 1
-        counts = self.runtime.command_counts
+        counts = runtime.command_counts
         for argv in requests:
             skip_this = self.reply_mode == "skip-next"
             if skip_this:
@@ -220,6 +248,12 @@ class Connection:
                 self.count_error(errors.subscribed_mode_only(name))
                 replies.append(ErrorReply(errors.subscribed_mode_only(name)))
                 continue
+            if runtime.loading and "loading" not in spec.flags:
+                if self.multi is not None:
+                    self.multi_failed = True
+                self.count_error(errors.LOADING)
+                replies.append(ErrorReply(errors.LOADING))
+                continue
             if self.multi is not None and name not in MULTI_CONTROL:
                 if "no_multi" in spec.flags:
                     replies.append(ErrorReply(errors.COMMAND_NOT_ALLOWED_IN_MULTI))
@@ -228,6 +262,8 @@ class Connection:
                 self.info.multi_count = len(self.multi)
                 replies.append(QUEUED)
                 continue
+            if runtime.monitors:
+                self.feed_monitors(spec, argv)
             if self.runtime.pause.until and self.runtime.pause.blocks(spec.is_write):
                 if batch:
                     replies.extend(await self.run_batch(batch_shard, batch))
@@ -261,7 +297,7 @@ class Connection:
                 # Replies before HELLO/RESET go out in the protocol they were made in.
                 encoded.append(self.encode_kept(replies, keep[:-1]))
                 replies, keep = [], keep[-1:]
-            if name in HUB_CONFIRMED and self.multi is None:
+            if name in QUEUED_FIRST and self.multi is None:
                 # The hub queues the confirmations: queue what comes before them.
                 pushes = self.enter_push_mode()
                 encoded.append(self.encode_kept(replies, keep[:-1]))
@@ -327,6 +363,39 @@ class Connection:
         hub.send_nowait(message)
         return await self.replies_receive.receive()
 
+    # -- CLIENT TRACKING and MONITOR ---------------------------------------------
+    async def set_tracking(self, options: TrackingOptions | None) -> None:
+        """Turn tracking on (or change its options) or off: the shards count
+        tracking clients, the hub delivers their invalidations."""
+        was_tracking = self.client.tracking is not None
+        pushes = self.enter_push_mode() if options is not None else self.pushes
+        self.client.tracking = options
+        if options is not None and not was_tracking:
+            for shard in self.runtime.shards:
+                await shard.inbox_send.send(TrackingClients(1))
+        elif options is None and was_tracking:
+            self.tell_shards_tracking(-1)
+        if pushes is not None and self.runtime.hub is not None:
+            self.runtime.hub.send_nowait(TrackingOn(self.info.client_id, pushes, options))
+
+    def tell_shards_tracking(self, delta: int) -> None:
+        for shard in self.runtime.shards:
+            try:
+                shard.inbox_send.send_nowait(TrackingClients(delta))
+            except (trio.WouldBlock, trio.ClosedResourceError):
+                log.warning("could not tell shard %d that a client stopped tracking", shard.shard_id)
+
+    def feed_monitors(self, spec: CommandSpec, argv: list[bytes]) -> None:
+        """Send this command's MONITOR line to the hub (Redis hides admin
+        commands; EXEC is fed after the commands it ran, as Redis does)."""
+        if "admin" in spec.flags or "skip_monitor" in spec.flags or spec.name == "exec":
+            return
+        hub = self.runtime.hub
+        # Redis feeds after the call: SELECT shows the database it selected.
+        db = self.selectable_db(argv[1], self.db) if spec.name == "select" else self.db
+        if hub is not None:
+            hub.send_nowait(MonitorLine(monitor_line(db, self.info.addr, spec.name, argv)))
+
     def leave_hub(self) -> None:
         hub = self.runtime.hub
         if hub is not None:
@@ -367,21 +436,52 @@ class Connection:
         self.blocked = blocked
         self.runtime.blocked_count += 1
         try:
-            with trio.move_on_at(deadline if deadline is not None else math.inf):
-                reply = await self.replies_receive.receive()
-                if reply is WAKE_UP:
-                    return await self.retry_woken(blocked, deadline)
-                return reply
-            if blocked.claim():
-                return blocked.timeout_reply
-            reply = await self.replies_receive.receive()
-            if reply is WAKE_UP:
-                return blocked.timeout_reply
-            return reply
+            if self.watching_peer:  # a retry after a wake-up: the watcher already runs
+                return await self.await_unblock(blocked, deadline)
+            result: Any = blocked.timeout_reply
+            self.watching_peer = True
+            try:
+                async with trio.open_nursery() as nursery:
+                    # A blocked client still reads its socket: Redis notices a
+                    # disconnect at once and forgets the client.
+                    nursery.start_soon(self.watch_peer_while_blocked, nursery.cancel_scope)
+                    result = await self.await_unblock(blocked, deadline)
+                    nursery.cancel_scope.cancel()
+            finally:
+                self.watching_peer = False
+            return result
         finally:
             blocked.claim()
             self.blocked = None
             self.runtime.blocked_count -= 1
+
+    async def watch_peer_while_blocked(self, scope: trio.CancelScope) -> None:
+        """Keep what the client sends meanwhile for later; on EOF give up the wait."""
+        while True:
+            try:
+                data = await self.stream.receive_some(RECEIVE_SIZE)
+            except (trio.BrokenResourceError, trio.ClosedResourceError):
+                data = b""
+            if not data:
+                self.closing = True
+                if self.blocked is not None:
+                    self.blocked.claim()
+                scope.cancel()
+                return
+            self.early_input.append(data)
+
+    async def await_unblock(self, blocked: BlockedClient, deadline: float | None) -> Any:
+        with trio.move_on_at(deadline if deadline is not None else math.inf):
+            reply = await self.replies_receive.receive()
+            if reply is WAKE_UP:
+                return await self.retry_woken(blocked, deadline)
+            return reply
+        if blocked.claim():
+            return blocked.timeout_reply
+        reply = await self.replies_receive.receive()
+        if reply is WAKE_UP:
+            return blocked.timeout_reply
+        return reply
 
     async def retry_woken(self, blocked: BlockedClient, deadline: float | None) -> Any:
         """A command blocked over several shards was woken: run it again
@@ -457,6 +557,9 @@ class Connection:
             return await self.run_on_server(spec, argv)
         from actors.connection_commands import LOCAL_HANDLERS
 
+        tracking = self.client.tracking
+        if tracking is not None and tracking.caching is not None and not spec.name.startswith("client|"):
+            tracking.caching = None  # CLIENT CACHING answers for the next command only
         try:
             return await LOCAL_HANDLERS[spec.name](self, argv)
         except CommandError as error:
@@ -479,6 +582,12 @@ class Connection:
             return await self._exec_queued(queued)
         finally:
             self.in_exec = False
+            if self.runtime.monitors:
+                for spec, argv in queued:
+                    self.feed_monitors(spec, argv)
+                hub = self.runtime.hub
+                if hub is not None:
+                    hub.send_nowait(MonitorLine(monitor_line(self.db, self.info.addr, "exec", [b"EXEC"])))
 
     async def _exec_queued(self, queued: list[tuple[CommandSpec, list[bytes]]]) -> Any:
         from actors.connection_commands import LOCAL_HANDLERS

@@ -17,12 +17,13 @@ import trio
 from protocol import errors
 from protocol.commands.introspection import command_reply
 from protocol.errors import CommandError
-from protocol.resp.values import ErrorReply, OK, PONG, SimpleString, Verbatim
+from protocol.resp.values import ErrorReply, OK, PONG, RespSet, SimpleString, Verbatim
 
 from actors.config import REDIS_VERSION
 from actors.engine.args import Args, parse_int
-from actors.messages import Publish, PubsubQuery, Subscribe, Unsubscribe
+from actors.messages import MonitorOn, Publish, PubsubQuery, Subscribe, Unsubscribe
 from actors.pubsub import pubsub_help
+from actors.tracking import parse_tracking
 
 if TYPE_CHECKING:
     from actors.connection import Connection
@@ -209,9 +210,10 @@ def validate_client_name(name: bytes) -> None:
 
 def client_line(conn: Connection, now: float) -> bytes:
     info = conn.info
-    flags = ("x" if conn.multi is not None else "") + ("e" if info.no_evict else "") + (
-        "T" if info.no_touch else ""
-    )
+    tracking = conn.client.tracking
+    flags = ("O" if conn.monitoring else "") + ("x" if conn.multi is not None else "") + (
+        tracking.client_list_flags() if tracking is not None else ""
+    ) + ("e" if info.no_evict else "") + ("T" if info.no_touch else "")
     fields = [
         ("id", str(info.client_id)), ("addr", info.addr), ("laddr", info.laddr),
         ("fd", str(info.fd)), ("name", info.name.decode("utf-8", "replace")),
@@ -221,7 +223,7 @@ def client_line(conn: Connection, now: float) -> bytes:
         ("qbuf", "0"), ("qbuf-free", "0"), ("argv-mem", "0"), ("multi-mem", "0"),
         ("rbs", "16384"), ("rbp", "0"), ("obl", "0"), ("oll", "0"), ("omem", "0"),
         ("tot-mem", "0"), ("events", "r"), ("cmd", info.last_command), ("user", "default"),
-        ("redir", "-1"), ("resp", str(info.resp)),
+        ("redir", str(tracking.redirect) if tracking is not None else "-1"), ("resp", str(info.resp)),
         ("lib-name", info.lib_name.decode("utf-8", "replace")),
         ("lib-ver", info.lib_ver.decode("utf-8", "replace")),
     ]
@@ -540,3 +542,62 @@ async def pubsub_query(conn: Connection, argv: list[bytes]) -> Any:
 @local("pubsub|help")
 async def pubsub_help_(conn: Connection, argv: list[bytes]) -> Any:
     return pubsub_help()
+
+
+# -- client-side caching and MONITOR (actors/tracking.py) ---------------------------
+@local("client|tracking")
+async def client_tracking(conn: Connection, argv: list[bytes]) -> Any:
+    options = parse_tracking(argv, conn.client.tracking)
+    if options is not None and options.redirect and options.redirect not in conn.runtime.clients:
+        raise CommandError(errors.TRACKING_NO_REDIRECT_CLIENT)
+    await conn.set_tracking(options)
+    return OK
+
+
+@local("client|caching")
+async def client_caching(conn: Connection, argv: list[bytes]) -> Any:
+    tracking = conn.client.tracking
+    if tracking is None:
+        raise CommandError(errors.CACHING_NEEDS_OPT_MODE)
+    mode = argv[2].upper()
+    if mode == b"YES":
+        if not tracking.optin:
+            raise CommandError(errors.CACHING_YES_NEEDS_OPTIN)
+        tracking.caching = True
+    elif mode == b"NO":
+        if not tracking.optout:
+            raise CommandError(errors.CACHING_NO_NEEDS_OPTOUT)
+        tracking.caching = False
+    else:
+        raise CommandError(errors.SYNTAX)
+    return OK
+
+
+@local("client|getredir")
+async def client_getredir(conn: Connection, argv: list[bytes]) -> Any:
+    tracking = conn.client.tracking
+    return -1 if tracking is None else tracking.redirect
+
+
+@local("client|trackinginfo")
+async def client_trackinginfo(conn: Connection, argv: list[bytes]) -> Any:
+    tracking = conn.client.tracking
+    if tracking is None:
+        return {b"flags": RespSet([b"off"]), b"redirect": -1, b"prefixes": []}
+    return {b"flags": RespSet(tracking.flags()), b"redirect": tracking.redirect, b"prefixes": list(tracking.prefixes)}
+
+
+@local("monitor")
+async def monitor(conn: Connection, argv: list[bytes]) -> Any:
+    """Queue +OK ahead of the lines (the replies before it are already queued)."""
+    from actors.connection import _NO_REPLY
+
+    pushes = conn.enter_push_mode()
+    pushes.send_nowait(b"+OK\r\n")
+    if not conn.monitoring:
+        conn.monitoring = True
+        conn.runtime.monitors += 1
+        hub = conn.runtime.hub
+        assert hub is not None
+        hub.send_nowait(MonitorOn(conn.info.client_id, pushes))
+    return _NO_REPLY

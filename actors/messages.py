@@ -189,3 +189,50 @@ class InspectRequest:
     reply_to: trio.MemorySendChannel[Any]
     db: int
     key: bytes
+
+
+# -- client-side caching and MONITOR (actors/tracking.py) -------------------------
+
+
+@attrs.frozen
+class TrackingClients:
+    """To every shard: a client started (+1) or stopped (-1) tracking. A shard
+    records reads and writes only while some client tracks."""
+
+    delta: int
+
+
+@attrs.frozen
+class TrackingOn:
+    """To the hub: the client tracks with ``options`` (None: tracking off)."""
+
+    client_id: int
+    queue: Any  # pubsub.PushQueue
+    options: Any  # tracking.TrackingOptions | None
+
+
+@attrs.frozen
+class Invalidations:
+    """A shard batch's invalidations: ``(key, client ids)`` popped from its
+    tracking table, every key written (for BCAST), the writer's client id,
+    and whether the batch flushed a database (everyone gets a null)."""
+
+    entries: list[tuple[bytes, set[int]]]
+    written: list[bytes]
+    writer: int
+    flushed: bool = False
+
+
+@attrs.frozen
+class MonitorOn:
+    """To the hub: stream every executed command's line to ``queue``."""
+
+    client_id: int
+    queue: Any  # pubsub.PushQueue
+
+
+@attrs.frozen
+class MonitorLine:
+    """To the hub: one MONITOR line, already encoded."""
+
+    line: bytes

@@ -18,6 +18,10 @@ Keyspace notifications: shards hand their batch's events here
 (:class:`~actors.messages.KeyspaceEvents`); the hub keeps the classes enabled
 by ``notify-keyspace-events`` and publishes ``__keyspace@<db>__:<key>`` and
 ``__keyevent@<db>__:<event>`` as PUBLISH would.
+
+Client-side caching and MONITOR also deliver here: shards send their
+:class:`~actors.messages.Invalidations`, connections their MONITOR lines,
+and the hub's :class:`~actors.tracking.Tracker` encodes and queues the pushes.
 """
 
 from __future__ import annotations
@@ -37,14 +41,19 @@ from actors.engine.context import ClientState
 from actors.engine.glob import compile_glob
 from actors.messages import (
     ClientGone,
+    Invalidations,
     KeyspaceEvents,
+    MonitorLine,
+    MonitorOn,
     Publish,
     PubsubQuery,
     ResetStatistics,
     StatisticsRequest,
     Subscribe,
+    TrackingOn,
     Unsubscribe,
 )
+from actors.tracking import Tracker
 
 log = logging.getLogger("shardis.pubsub")
 
@@ -212,6 +221,8 @@ class HubStatistics:
     shard_channels: int
     subscribers: int
     messages_published: int
+    tracking_clients: int = 0
+    monitors: int = 0
 
 
 @attrs.define(eq=False)
@@ -226,6 +237,21 @@ class Hub:
     shard_channels: dict[bytes, dict[int, PushQueue]] = attrs.field(factory=dict)
     notify_flags: str = ""  # the enabled letters, "A" spelled out
     messages_published: int = 0
+    tracker: Tracker = attrs.field(init=False)
+    monitors: dict[int, PushQueue] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        self.tracker = Tracker(self.find_queue, lambda client_id: client_id in self.subscribers)
+
+    def find_queue(self, client_id: int) -> PushQueue | None:
+        """The push queue of a client the hub knows (subscribed, tracking or monitoring)."""
+        subscriber = self.subscribers.get(client_id)
+        if subscriber is not None:
+            return subscriber.queue
+        tracked = self.tracker.clients.get(client_id)
+        if tracked is not None:
+            return tracked.queue
+        return self.monitors.get(client_id)
 
     @classmethod
     def create(cls, config: Any) -> Hub:
@@ -245,6 +271,8 @@ class Hub:
             shard_channels=len(self.shard_channels),
             subscribers=len(self.subscribers),
             messages_published=self.messages_published,
+            tracking_clients=len(self.tracker.clients),
+            monitors=len(self.monitors),
         )
 
     def output_limit(self) -> OutputLimit:
@@ -281,8 +309,24 @@ class Hub:
             notify = message.notify
             total = self.unsubscribe(message.kind, message.names, message.queue, notify, collected)
             message.reply_to.send_nowait((total, collected))
+        elif kind is MonitorLine:
+            for queue in self.monitors.values():
+                queue.send_nowait(message.line)
+        elif kind is Invalidations:
+            if message.flushed:
+                self.tracker.flush()
+            self.tracker.invalidate(message.entries, message.written, message.writer)
+        elif kind is TrackingOn:
+            if message.options is None:
+                self.tracker.disable(message.client_id)
+            else:
+                self.tracker.enable(message.client_id, message.queue, message.options)
+        elif kind is MonitorOn:
+            self.monitors[message.client_id] = message.queue
         elif kind is ClientGone:
             self.forget(message.client_id)
+            self.monitors.pop(message.client_id, None)
+            self.tracker.forget(message.client_id)
         elif kind is PubsubQuery:
             message.reply_to.send_nowait(self.query(message.subcommand, message.args))
         elif kind is StatisticsRequest:

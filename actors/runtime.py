@@ -82,4 +82,7 @@ class Runtime:
     # Group commit (appendfsync always): awaited before a connection writes replies.
     durable: Any = None
     hub: trio.MemorySendChannel[Any] | None = None  # the pub/sub hub's inbox
+    monitors: int = 0  # MONITOR clients; commands are fed to the hub while nonzero
+    # Startup loading: commands without the ``loading`` flag get -LOADING meanwhile.
+    loading: bool = False
     run_id: str = attrs.field(factory=lambda: secrets.token_hex(20))

@@ -34,7 +34,7 @@ from actors.runtime import Runtime
 from actors.shard import INTERNAL_ERROR, Shard
 from actors.aof import AofError, AofWriter
 from actors.engine.persistence.rdb_reader import RdbError
-from actors.snapshot import SnapshotFailed, Snapshotter, install, read_rdb_file
+from actors.snapshot import SnapshotFailed, Snapshotter, install, install_gradually, read_rdb_file
 
 log = logging.getLogger("shardis.server")
 
@@ -60,6 +60,7 @@ class Server:
         self.runtime.hub = self.hub.inbox_send
         for shard in shards:
             shard.event_sink = self.send_events
+            shard.invalidation_sink = self.hub.inbox_send.send_nowait
         self.snapshotter = Snapshotter(shards, self.config, self.clock)
         self.aof = AofWriter(self.config, self.snapshotter)
         for shard in shards:
@@ -77,14 +78,11 @@ class Server:
 
     async def run(self, *, task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED) -> None:
         runtime = self.runtime
-        aof_missing = self.load_data()
+        # As Redis: the listener opens first and answers -LOADING while the
+        # data loads (commands flagged ``loading`` run normally).
+        runtime.loading = True
         async with trio.open_nursery() as actors:
             await self.start_actors(actors)
-            self.snapshotter.check_rules = True
-            if aof_missing:
-                # appendonly yes and no AOF yet: write a base first, as Redis does.
-                self.aof.enabled = True
-                self.aof.start_rewrite()
             async with trio.open_nursery() as connections:
                 self.listeners = await trio.open_tcp_listeners(
                     self.config["port"], host=self.config["bind"].split()[0] or None,
@@ -92,11 +90,18 @@ class Server:
                 )
                 self.port = self.listeners[0].socket.getsockname()[1]
                 connections.start_soon(trio.serve_listeners, self.handle_client, self.listeners)
+                task_status.started(self.port)
+                aof_missing = await self.load_data_while_serving()
+                runtime.loading = False
+                self.snapshotter.check_rules = True
+                if aof_missing:
+                    # appendonly yes and no AOF yet: write a base first, as Redis does.
+                    self.aof.enabled = True
+                    self.aof.start_rewrite()
                 log.warning(
                     "shardis %s ready: port %d, pid %d, %d shard(s)",
                     SHARDIS_VERSION, self.port, os.getpid(), len(runtime.shards),
                 )
-                task_status.started(self.port)
                 await runtime.shutdown_requested.wait()
                 for listener in self.listeners:
                     await listener.aclose()
@@ -121,6 +126,25 @@ class Server:
         """The change stream: a shard's writes count towards save rules and go to the AOF."""
         self.snapshotter.note_changes(len(entries))
         self.aof.feed(shard_id, entries)
+
+    async def load_data_while_serving(self) -> bool:
+        """Startup loading with clients connected (``runtime.loading`` set):
+        the RDB is decoded off the Trio thread and installed a chunk at a
+        time, so the loop keeps answering. The AOF replays synchronously.
+        A file that does not load stops the server, nothing is saved."""
+        if self.config["appendonly"]:
+            return self.load_data()
+        runtime = self.runtime
+        path = self.snapshotter.rdb_path()
+        try:
+            contents = await trio.to_thread.run_sync(read_rdb_file, path)
+        except (RdbError, OSError) as error:
+            log.critical("Fatal error loading the DB %s: %s. Exiting.", path, error)
+            raise SystemExit(1) from None
+        if contents is not None:
+            keys = await install_gradually(runtime.shards, runtime.router, contents, self.clock.now_ms())
+            log.warning("DB loaded from disk: %d keys", keys)
+        return False
 
     def load_data(self) -> bool:
         """Load the AOF (appendonly yes) or the RDB file into the shards before

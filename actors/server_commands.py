@@ -213,7 +213,11 @@ async def info(server: Server, request: ServerRequest) -> Any:
     sections = [name for name in ALL_SECTIONS if name in chosen]
     shard_stats = await gather_statistics(server)
     hub_stats = await gather_hub_statistics(server)
-    builders = {**_SECTION_BUILDERS, "stats": functools.partial(_section_stats, hub=hub_stats)}
+    builders = {
+        **_SECTION_BUILDERS,
+        "stats": functools.partial(_section_stats, hub=hub_stats),
+        "clients": functools.partial(_section_clients, hub=hub_stats),
+    }
     # Sections are separated by an empty line, as in Redis.
     text = "\r\n\r\n".join(
         _render_section(name, builders[name](server, shard_stats)) for name in sections
@@ -262,13 +266,13 @@ def _section_server(server: Server, stats: list[ShardStatistics]) -> list[tuple[
     ]
 
 
-def _section_clients(server: Server, stats: list[ShardStatistics]) -> list[tuple[str, Any]]:
+def _section_clients(server: Server, stats: list[ShardStatistics], hub: Any = None) -> list[tuple[str, Any]]:
     return [
         ("connected_clients", len(server.runtime.clients)),
         ("cluster_connections", 0),
         ("maxclients", server.config["maxclients"]),
         ("blocked_clients", server.runtime.blocked_count),
-        ("tracking_clients", 0),
+        ("tracking_clients", hub.tracking_clients if hub else 0),
         ("clients_in_timeout_table", 0),
     ]
 
@@ -292,7 +296,7 @@ def _section_persistence(server: Server, stats: list[ShardStatistics]) -> list[t
     saved = server.snapshotter.statistics()
     aof = server.aof.statistics()
     fields: list[tuple[str, Any]] = [
-        ("loading", 0),
+        ("loading", int(server.runtime.loading)),
         ("async_loading", 0),
         ("rdb_changes_since_last_save", saved.changes_since_last_save),
         ("rdb_bgsave_in_progress", int(saved.in_progress)),
@@ -330,6 +334,7 @@ def _section_stats(server: Server, stats: list[ShardStatistics], hub: Any = None
         ("pubsub_channels", hub.channels if hub else 0),
         ("pubsub_patterns", hub.patterns if hub else 0),
         ("pubsubshard_channels", hub.shard_channels if hub else 0),
+        ("tracking_total_keys", sum(s.tracking_keys for s in stats)),
         ("total_error_replies", runtime.stats.total_error_replies),
         ("client_output_buffer_limit_disconnections", runtime.stats.client_output_buffer_limit_disconnections),
         ("shard_batches", sum(s.batches for s in stats)),

@@ -33,6 +33,7 @@ from actors.engine.digest import ZERO, database_xors, value_digest
 from actors.engine.inspect import describe
 from actors.engine.dispatch import HANDLERS, load_families
 from actors.engine.keyspace import Keyspace
+from actors.tracking import TrackingOptions, TrackingTable
 from actors.messages import (
     Atomic,
     Batch,
@@ -40,10 +41,12 @@ from actors.messages import (
     DigestRequest,
     InspectRequest,
     ExpireTick,
+    Invalidations,
     Lease,
     ResetStatistics,
     SetActiveExpire,
     StatisticsRequest,
+    TrackingClients,
     Unwatch,
     Watch,
     WatchedKey,
@@ -53,6 +56,8 @@ log = logging.getLogger("shardis.shard")
 
 # Keys serialised per snapshot step between batches (about 1 ms of work).
 SNAPSHOT_STEP_KEYS = 256
+# Propagated commands after which every tracking client gets a null invalidation.
+FLUSHES = frozenset({b"FLUSHALL", b"FLUSHDB"})
 # Writes that reach keys in other databases or all keys: the walk completes first.
 SNAPSHOT_FINISHERS = frozenset({"copy", "move", "swapdb", "flushall", "flushdb"})
 
@@ -71,6 +76,7 @@ class ShardStatistics:
     batches: int
     commands: int
     leases: int
+    tracking_keys: int = 0
 
 
 @attrs.define(eq=False)
@@ -89,10 +95,17 @@ class Shard:
     blocked_clients: int = 0
     # Set by the supervisor: where propagated writes and keyspace events go.
     propagate_sink: Callable[[int, list[tuple[int, list[bytes]]]], None] | None = None
+    # True while an Atomic (MULTI/EXEC) runs: its writes propagate inside MULTI ... EXEC.
+    wrap_propagation: bool = False
     event_sink: Callable[[list[tuple[str, bytes, int, bytes]]], None] | None = None
     # A point-in-time walk in progress (engine.persistence.walker), set by the
     # snapshotter while it holds this shard's lease.
     snapshot: Any = None
+    # CLIENT TRACKING (actors/tracking.py): reads remembered while clients track;
+    # the supervisor sets the sink to the hub's inbox.
+    tracking_clients: int = 0
+    tracking_table: TrackingTable = attrs.field(factory=TrackingTable)
+    invalidation_sink: Callable[[Any], None] | None = None
 
     def __attrs_post_init__(self) -> None:
         load_families()
@@ -122,6 +135,7 @@ class Shard:
             batches=self.batches,
             commands=self.commands,
             leases=self.leases,
+            tracking_keys=len(self.tracking_table.keys),
         )
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
@@ -164,6 +178,12 @@ class Shard:
                 self.keyspace.active_expire_cycle()
                 self.flush_effects(self.context)
             forget_claimed(self.keyspace)
+        elif kind is TrackingClients:
+            self.tracking_clients += message.delta
+            tracking = self.tracking_clients > 0
+            self.context.written = [] if tracking else None
+            if not tracking:
+                self.tracking_table = TrackingTable()
         elif kind is SetActiveExpire:
             self.active_expire = message.enabled
         elif kind is ResetStatistics:
@@ -227,6 +247,7 @@ class Shard:
         databases = keyspace.databases
         replies = []
         append = replies.append
+        tracking = client.tracking
         for db_index, name, argv in commands:
             ctx.db = databases[db_index]
             if self.snapshot is not None:
@@ -243,6 +264,8 @@ class Shard:
                 append(self.block(reply, name, argv, db_index, client, reply_to))
                 break
             append(reply)
+            if tracking is not None:
+                self.remember_reads(tracking, client.client_id, name, argv)
         self.batches += 1
         self.commands += len(replies)
         self.after_writes()
@@ -272,9 +295,13 @@ class Shard:
         self.keyspace.now_ms = self.clock.now_ms()
         if not watches_hold(self.keyspace, message.watches):
             return None
-        return self.run_batch(
-            message.commands, message.client, message.reply_to, may_block=message.may_block
-        )
+        self.wrap_propagation = True
+        try:
+            return self.run_batch(
+                message.commands, message.client, message.reply_to, may_block=message.may_block
+            )
+        finally:
+            self.wrap_propagation = False
 
     def after_writes(self, ctx: ExecContext | None = None) -> None:
         """Serve clients blocked on keys the batch made ready, then hand the
@@ -301,10 +328,54 @@ class Shard:
                 return BlockOn(blocked.keys, 0, blocked.timeout_reply)
             return ErrorReply(error.message)
 
+    def remember_reads(self, tracking: TrackingOptions, client_id: int, name: str, argv: list[bytes]) -> None:
+        """A tracking client ran a command: remember the keys a read-only one
+        read (default mode, or as CLIENT CACHING asked), then forget CACHING."""
+        spec = BY_FULL_NAME[name]
+        if "readonly" in spec.flags and self.tracking_clients and tracking.remembers_reads():
+            try:
+                positions = key_positions(spec, argv)
+            except InvalidKeys:
+                positions = []
+            table = self.tracking_table
+            for position in positions:
+                table.remember(argv[position], client_id)
+        if tracking.caching is not None and not name.startswith("client|"):
+            tracking.caching = None
+
+    def send_invalidations(self, ctx: ExecContext) -> None:
+        """Pop the keys this batch wrote from the tracking table (and the
+        oldest over ``tracking-table-max-keys``) and tell the hub."""
+        written = list(dict.fromkeys(ctx.written)) if ctx.written else []
+        if ctx.written:
+            ctx.written.clear()
+        flushed = any(argv[0] in FLUSHES for _, argv in ctx.propagated)
+        table = self.tracking_table
+        if flushed:
+            table.keys.clear()
+        entries = []
+        for key in written:
+            clients = table.pop(key)
+            if clients is not None:
+                entries.append((key, clients))
+        entries += table.evict_over(self.config["tracking-table-max-keys"])
+        if not (entries or written or flushed) or self.invalidation_sink is None:
+            return
+        # Only shard 0 reports a flush: a FLUSHALL reaches every shard.
+        self.invalidation_sink(
+            Invalidations(entries, written, ctx.client.client_id, flushed and self.shard_id == 0)
+        )
+
     def flush_effects(self, ctx: ExecContext) -> None:
         """Hand propagated writes to the change stream (AOF, replicas) and
         keyspace events to the pub/sub hub; without a sink they are dropped."""
+        if ctx.written is not None:
+            self.send_invalidations(ctx)
         if ctx.propagated:
+            if self.wrap_propagation and len(ctx.propagated) > 1:
+                # Redis 7.0 wraps an atomic unit's writes when there are several.
+                ctx.propagated.insert(0, (ctx.propagated[0][0], [b"MULTI"]))
+                ctx.propagated.append((ctx.propagated[-1][0], [b"EXEC"]))
             if self.propagate_sink is not None:
                 self.propagate_sink(self.shard_id, ctx.propagated)
                 ctx.propagated = []
@@ -327,6 +398,8 @@ class Shard:
         """Lazy or active expiry removed a key: propagate DEL, raise ``expired``."""
         ctx = self.context
         ctx.propagated.append((db_index, [b"DEL", key]))
+        if ctx.written is not None:
+            ctx.written.append(key)
         if ctx.notify_classes:
             ctx.events.append(("x", b"expired", db_index, key))
 

@@ -245,8 +245,28 @@ def read_rdb_file(path: str) -> rdb_reader.RdbContents | None:
 def install(shards: list[Any], router: Any, contents: rdb_reader.RdbContents, now_ms: int) -> int:
     """Put loaded records into the shards' keyspaces (the caller owns them);
     expired keys and databases past ``databases`` are skipped. Returns keys loaded."""
+    return install_records(shards, router, contents.records, now_ms)
+
+
+async def install_gradually(
+    shards: list[Any], router: Any, contents: rdb_reader.RdbContents, now_ms: int, chunk: int = 2048
+) -> int:
+    """:func:`install` ``chunk`` records at a time, letting other tasks run
+    in between (startup loading with the listener open). Each chunk runs
+    synchronously, so a shard never sees a half-inserted key."""
+    records = contents.records
     loaded = 0
-    for db_index, key, value, expire_at in contents.records:
+    for start in range(0, len(records), chunk):
+        loaded += install_records(shards, router, records[start : start + chunk], now_ms)
+        await trio.sleep(0)
+    return loaded
+
+
+def install_records(
+    shards: list[Any], router: Any, records: list[tuple[int, bytes, Any, int | None]], now_ms: int
+) -> int:
+    loaded = 0
+    for db_index, key, value, expire_at in records:
         if expire_at is not None and expire_at <= now_ms:
             continue
         shard = shards[router.shard_of_key(key)]

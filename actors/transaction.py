@@ -109,6 +109,12 @@ def execute_atomically(
             reply = Blocked(blocked, reply.timeout_ms)
         replies.append(reply)
     view.settle()
+    propagated = ctx.propagated
+    if len(propagated) > 1:
+        # As Redis 7.0 (propagatePendingCommands): more than one write from
+        # one atomic unit reaches the AOF and replicas inside MULTI ... EXEC.
+        propagated.insert(0, (propagated[0][0], [b"MULTI"]))
+        propagated.append((propagated[-1][0], [b"EXEC"]))
     first = next(iter(leased.values()))
     for shard in leased.values():
         shard.after_writes(ctx if shard is first else None)

@@ -442,3 +442,31 @@ STREAM_XCLAIM_UNKNOWN = "ERR Unrecognized XCLAIM option '{}'"
 STREAM_XAUTOCLAIM_MIN_IDLE = "ERR Invalid min-idle-time argument for XAUTOCLAIM"
 STREAM_COUNT_POSITIVE = "ERR COUNT must be > 0"
 STREAM_ENTRIES_ADDED_NEGATIVE = "ERR entries_added must be positive"
+
+# -- client-side caching (CLIENT TRACKING / CACHING) --------------------------------
+TRACKING_PREFIX_NEEDS_BCAST = "ERR PREFIX option requires BCAST mode to be enabled"
+TRACKING_OPTIN_AND_OPTOUT = "ERR You can't specify both OPTIN mode and OPTOUT mode"
+TRACKING_OPT_WITH_BCAST = "ERR OPTIN and OPTOUT are not compatible with BCAST"
+TRACKING_NO_REDIRECT_CLIENT = "ERR The client ID you want redirect to does not exist"
+TRACKING_PREFIX_OVERLAP = (
+    "ERR Prefix '{}' overlaps with another provided prefix '{}'. "
+    "Prefixes for a single client must not overlap."
+)
+TRACKING_PREFIX_OVERLAP_EXISTING = (
+    "ERR Prefix '{}' overlaps with an existing prefix '{}'. "
+    "Prefixes for a single client must not overlap."
+)
+TRACKING_SWITCH_BCAST = (
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, "
+    "and then re-enabling it with a different mode."
+)
+TRACKING_SWITCH_OPTIN_OPTOUT = (
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, "
+    "and then re-enabling it with a different mode."
+)
+CACHING_NEEDS_OPT_MODE = (
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode "
+    "with OPTIN or OPTOUT mode enabled"
+)
+CACHING_YES_NEEDS_OPTIN = "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode."
+CACHING_NO_NEEDS_OPTOUT = "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode."

@@ -24,6 +24,8 @@ class ClientState:
     client_id: int = 0
     resp3: bool = False
     no_touch: bool = False
+    # CLIENT TRACKING: an actors.tracking.TrackingOptions while tracking is on.
+    tracking: Any = None
 
 
 @attrs.define(eq=False, slots=True)
@@ -38,6 +40,9 @@ class ExecContext:
     may_block: bool = True  # False inside MULTI/EXEC: blocking commands answer at once
     proto_max_bulk_len: int = 512 * 1024 * 1024
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # Keys written in this batch, recorded only while some client tracks
+    # (the shard sets a list); they become invalidations (actors/tracking.py).
+    written: list[bytes] | None = None
 
     @property
     def now_ms(self) -> int:
@@ -49,6 +54,8 @@ class ExecContext:
 
     def touch(self, key: bytes) -> None:
         self.db.touch(key)
+        if self.written is not None:
+            self.written.append(key)
 
     def propagate(self, argv: list[bytes]) -> None:
         """Record a write in its deterministic form for the AOF and replicas."""

@@ -183,12 +183,50 @@ CLIENT_UNBLOCK = command(
     complexity='O(log N) where N is the number of client connections',
 )
 
+CLIENT_TRACKING = command(
+    'client|tracking', -3, 'noscript loading stale', '@slow @connection',
+    syntax='(status: ON | OFF) [REDIRECT client-id:integer] [PREFIX prefix]... [BCAST] [OPTIN] [OPTOUT] [NOLOOP]',
+    since='6.0.0',
+    summary='Enable or disable server assisted client side caching support',
+    complexity='O(1). Some options may introduce additional complexity.',
+)
+
+CLIENT_CACHING = command(
+    'client|caching', 3, 'noscript loading stale', '@slow @connection',
+    syntax='(mode: YES | NO)',
+    since='6.0.0',
+    summary='Instruct the server about tracking or not keys in the next request',
+    complexity='O(1)',
+)
+
+CLIENT_GETREDIR = command(
+    'client|getredir', 2, 'noscript loading stale', '@slow @connection',
+    since='6.0.0',
+    summary='Get tracking notifications redirection client ID if any',
+    complexity='O(1)',
+)
+
+CLIENT_TRACKINGINFO = command(
+    'client|trackinginfo', 2, 'noscript loading stale', '@slow @connection',
+    since='6.2.0',
+    summary='Return information about server assisted client side caching for the current connection',
+    complexity='O(1)',
+)
+
+# MONITOR belongs to Redis's "server" group but runs in the connection.
+MONITOR = command(
+    'monitor', 1, 'admin noscript loading stale', '@admin @slow @dangerous',
+    group='server',
+    since='1.0.0',
+    summary='Listen for all requests received by the server in real time',
+)
+
 CLIENT = command(
     "client", -2, "", "@slow",
     since="2.4.0",
     summary="A container for client connection commands",
     complexity="Depends on subcommand.",
-    subcommands=[CLIENT_ID, CLIENT_SETINFO, CLIENT_NO_TOUCH, CLIENT_INFO, CLIENT_LIST, CLIENT_KILL, CLIENT_SETNAME, CLIENT_GETNAME, CLIENT_NO_EVICT, CLIENT_REPLY, CLIENT_PAUSE, CLIENT_UNPAUSE, CLIENT_HELP, CLIENT_UNBLOCK],
+    subcommands=[CLIENT_ID, CLIENT_SETINFO, CLIENT_NO_TOUCH, CLIENT_INFO, CLIENT_LIST, CLIENT_KILL, CLIENT_SETNAME, CLIENT_GETNAME, CLIENT_NO_EVICT, CLIENT_REPLY, CLIENT_PAUSE, CLIENT_UNPAUSE, CLIENT_HELP, CLIENT_UNBLOCK, CLIENT_TRACKING, CLIENT_CACHING, CLIENT_GETREDIR, CLIENT_TRACKINGINFO],
 )
 
 
@@ -201,4 +239,5 @@ SPECS = (
     AUTH,
     SELECT,
     CLIENT,
+    MONITOR,
 )

@@ -195,3 +195,29 @@ def test_a_shardis_aof_passes_redis_check_aof(data_dir: str) -> None:
         capture_output=True, text=True,
     )
     assert "All AOF files and manifest are valid" in check.stdout, check.stdout
+
+
+@pytest.mark.parametrize("shards", [1, 3])
+def test_a_transaction_reaches_the_aof_inside_multi_exec(data_dir: str, shards: int) -> None:
+    ours = start_server("shardis", shards=shards, extra=["--dir", data_dir, "--appendonly", "yes"])
+    try:
+        client = redis.Redis(port=ours.port)
+        pipe = client.pipeline(transaction=True)
+        pipe.set("a", "1").set("b", "2").set("c", "3")
+        pipe.execute()
+        pipe = client.pipeline(transaction=True)
+        pipe.set("only", "1").get("a")
+        pipe.execute()
+        incr = next(Path(data_dir, "appendonlydir").glob("*.incr.aof"))
+        expected = (
+            b"*1\r\n$5\r\nMULTI\r\n"
+            b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n"
+            b"*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\n3\r\n*1\r\n$4\r\nEXEC\r\n"
+            b"*3\r\n$3\r\nSET\r\n$4\r\nonly\r\n$1\r\n1\r\n"
+        )
+        deadline = time.monotonic() + 20
+        while not incr.read_bytes().endswith(expected):
+            assert time.monotonic() < deadline, incr.read_bytes()
+            time.sleep(0.02)
+    finally:
+        ours.stop()

@@ -132,9 +132,9 @@ def test_a_listpack_hash_and_zset_load_with_redis_encodings() -> None:
     assert list(zset) == [(2.5, b"m")]
 
 
-def test_a_stream_value_is_refused_clearly() -> None:
-    with pytest.raises(rdb_reader.RdbError, match="stream"):
-        rdb_reader.read_value(rdb_reader._Cursor(b"\x00"), rdb_reader.TYPE_STREAM_LISTPACKS_2)
+def test_a_module_value_is_refused_clearly() -> None:
+    with pytest.raises(rdb_reader.RdbError, match="module"):
+        rdb_reader.read_value(rdb_reader._Cursor(b"\x00"), rdb_reader.TYPE_MODULE_2)
 
 
 # -- the point-in-time walk -------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 from actors.engine.persistence.crc64 import crc64
 from actors.engine.persistence.rdb_reader import MAX_VERSION, RdbError, read_typed_value
 from actors.engine.persistence.rdb_writer import RDB_VERSION, encode_value
+from actors.engine.types.stream import Stream
 
 
 class PayloadVersionOrChecksumError(ValueError):
@@ -54,4 +55,5 @@ def restore(payload: bytes) -> Any:
 
 
 def _is_empty(value: Any) -> bool:
-    return type(value) is not bytes and len(value) == 0
+    """Redis refuses empty collections; an empty stream is a valid value."""
+    return type(value) is not bytes and type(value) is not Stream and len(value) == 0

@@ -4,8 +4,8 @@ Reads every encoding real Redis writes for the types shardis has: strings
 (raw, INT8/16/32, LZF), lists (plain, ziplist, quicklist, quicklist-2 with
 plain and packed nodes), sets (plain, intset, listpack), sorted sets (plain
 with text scores, ZSET_2 with binary doubles, ziplist, listpack) and hashes
-(plain, zipmap, ziplist, listpack). Streams and module values are refused
-with a clear error until their types exist.
+(plain, zipmap, ziplist, listpack) and streams (types 15, 19 and 21, see
+:mod:`stream_codec`). Module values are refused with a clear error.
 
 Rules:
 
@@ -31,6 +31,7 @@ import attrs
 from actors.engine.persistence.crc64 import crc64
 from actors.engine.persistence.lzf import LzfError, decompress
 from actors.engine.persistence import rdb_writer as w
+from actors.engine.persistence import stream_codec
 from actors.engine.types.hash import Hash
 from actors.engine.types.quicklist import QuickList
 from actors.engine.types.set import SetValue
@@ -393,7 +394,7 @@ def read_value(cursor: _Cursor, value_type: int) -> Any:
     if value_type in (TYPE_MODULE, TYPE_MODULE_2):
         raise RdbError("module values are not supported", start - 1)
     if value_type in (TYPE_STREAM_LISTPACKS, TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3):
-        raise RdbError("stream values are not supported yet", start - 1)
+        return stream_codec.decode(cursor, value_type, parse_listpack, RdbError)
     raise RdbError(f"unknown value type {value_type}", start - 1)
 
 

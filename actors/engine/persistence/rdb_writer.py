@@ -14,6 +14,8 @@ re-encodes compactly on load:
 * list: RDB_TYPE_LIST (length, elements) — Redis 7.0 builds a quicklist.
 * set: RDB_TYPE_SET; sorted set: RDB_TYPE_ZSET_2 with binary doubles; hash:
   RDB_TYPE_HASH.
+* stream: RDB_TYPE_STREAM_LISTPACKS_2, Redis 7.0's own (listpack nodes,
+  metadata, consumer groups and PELs; see :mod:`stream_codec`).
 * a hash with field TTLs (Redis 7.4) cannot be represented in RDB 10: it is
   written as a plain hash of the fields still alive at ``now_ms``; their TTLs
   are lost (documented in docs/persistence.md).
@@ -31,10 +33,12 @@ from typing import Any
 
 from actors.engine.persistence.crc64 import crc64
 from actors.engine.persistence.lzf import compress
+from actors.engine.persistence import stream_codec
 from actors.engine.types.hash import Hash
 from actors.engine.types.quicklist import QuickList
 from actors.engine.types.set import SetValue
 from actors.engine.types.sorted_set import SortedSet
+from actors.engine.types.stream import Stream
 
 RDB_VERSION = 10
 MAGIC = b"REDIS%04d" % RDB_VERSION
@@ -46,6 +50,7 @@ TYPE_SET = 2
 TYPE_ZSET = 3
 TYPE_HASH = 4
 TYPE_ZSET_2 = 5
+TYPE_STREAM_LISTPACKS_2 = stream_codec.TYPE_STREAM_LISTPACKS_2
 
 # opcodes
 OP_FUNCTION2 = 245
@@ -149,6 +154,11 @@ def encode_value(value: Any, now_ms: int, compression: bool = True) -> tuple[int
             parts.append(encode_string(field, compression))
             parts.append(encode_string(item, compression))
         return TYPE_HASH, b"".join(parts)
+    if kind is Stream:
+        body = stream_codec.encode(
+            value, encode_length, lambda raw: encode_string(raw, compression)
+        )
+        return TYPE_STREAM_LISTPACKS_2, body
     raise TypeError(f"no RDB encoding for {kind.__name__}")
 
 

@@ -40,6 +40,11 @@ def format_id(entry_id: StreamID) -> bytes:
     return b"%d-%d" % entry_id
 
 
+def entry_size(fields: tuple[bytes, ...]) -> int:
+    """The estimated listpack bytes of one entry (what a node's size counts)."""
+    return sum(len(item) for item in fields) + _ENTRY_OVERHEAD
+
+
 @attrs.define(eq=False, slots=True)
 class _Node:
     """One of Redis's listpack nodes: where approximate trimming may cut."""
@@ -290,6 +295,17 @@ class Stream:
         elif self.entries_added:
             group.entries_read = self.estimate_entries_read(entry_id)
         group.last_id = entry_id
+
+    # -- persistence (the RDB codec) ----------------------------------------------
+    def node_spans(self) -> list[tuple[StreamID, int]]:
+        """(master id, live entries) of each listpack node, in id order."""
+        return [(node.master_id, node.live) for node in self.nodes]
+
+    def add_loaded_node(self, master_id: StreamID, last_id: StreamID, slots: int, size: int) -> None:
+        """Record the node whose live entries were just appended to ``ids``
+        and ``entries`` by a loader; ``slots`` counts deleted ones too."""
+        live = len(self.ids) - sum(node.live for node in self.nodes)
+        self.nodes.append(_Node(master_id, last_id, slots, live, size))
 
     def copy(self) -> Stream:
         return Stream(
