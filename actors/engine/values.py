@@ -89,7 +89,21 @@ def note_access(ctx: ExecContext, key: bytes, db: Database | None = None) -> Non
     """A command read or wrote ``key`` (in ``db``, default the command's)."""
     target = db if db is not None else ctx.db
     owner = target if type(target) is Database else target.owner(key)  # type: ignore[union-attr]
-    owner.access[key] = ctx.keyspace.now_ms // 1000
+    owner.access[key] = access_second(ctx.keyspace)
+
+
+_SECOND_CACHE: list[int] = [-1]
+
+
+def access_second(keyspace: Any) -> int:
+    """The current unix second as one shared int object: a million keys
+    touched in the same second share it instead of holding a million ints."""
+    seconds = keyspace.now_ms // 1000
+    cached = _SECOND_CACHE[0]
+    if seconds == cached:
+        return cached
+    _SECOND_CACHE[0] = seconds
+    return seconds
 
 
 def forget_access(db: Database | ShardedDatabase, key: bytes) -> None:
