@@ -27,6 +27,7 @@ test: test-deps
 	SHARDIS_SHARDS=1 $(BIN)/python -m pytest tests/compat
 	SHARDIS_SHARDS=4 SHARDIS_COMPAT_TARGETS=shardis $(BIN)/python -m pytest tests/compat
 	$(BIN)/python examples/run_all.py
+	$(BIN)/python tests/benchmarks/compare_redis.py --smoke
 
 compat: test-deps
 	$(BIN)/python -m pytest tests/compat
