@@ -33,17 +33,19 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
 import trio
 
+from protocol import errors
 from protocol.errors import CommandError
 from protocol.commands.table import resolve
 
 from actors.engine.context import ClientState
 from actors.engine.persistence.rdb_reader import RdbError
-from actors.snapshot import Snapshotter, clear, install, read_rdb_file, write_file_durably
+from actors.snapshot import Snapshotter, clear, install_records, read_rdb_file, write_file_durably
 
 log = logging.getLogger("shardis.aof")
 
@@ -62,6 +64,7 @@ def encode_command(argv: list[bytes]) -> bytes:
 @attrs.frozen
 class _Switch:
     path: str
+    fresh: bool = False  # a rewrite's new file: the older increments are gone
 
 
 @attrs.frozen
@@ -73,6 +76,8 @@ class AofStatistics:
     appended: int
     synced: int
     current_size: int
+    base_size: int
+    rewrite_scheduled: bool
 
 
 @attrs.define(eq=False)
@@ -96,12 +101,37 @@ class AofWriter:
     last_write_status: str = "ok"
     last_rewrite_status: str = "ok"
     nursery: trio.Nursery | None = None
+    # Disk errors (strerror text, "" when fine): a write error keeps being
+    # retried once a second; both refuse writes with -MISCONF until it clears.
+    write_error: str = ""
+    fsync_error: str = ""
+    on_status: Callable[[], None] | None = None
+    # Sizes for INFO and auto-aof-rewrite: the base, the increments before the
+    # current one, and the total after the last rewrite (or load).
+    base_size: int = 0
+    older_increments_size: int = 0
+    rewrite_base_size: int = 0
+    rewrite_scheduled: bool = False
 
     def statistics(self) -> AofStatistics:
         return AofStatistics(
             self.enabled, self.rewriting, self.last_write_status, self.last_rewrite_status,
-            self.appended, self.synced, self.current_size,
+            self.appended, self.synced, self.total_size(), self.base_size, self.rewrite_scheduled,
         )
+
+    def total_size(self) -> int:
+        return self.base_size + self.older_increments_size + self.current_size
+
+    def disk_error(self) -> str | None:
+        """The -MISCONF text while writes must be refused (Redis 7.0's rule)."""
+        if not self.enabled:
+            return None
+        reason = self.write_error or self.fsync_error
+        return errors.misconf_aof(reason) if reason else None
+
+    def _status_changed(self) -> None:
+        if self.on_status is not None:
+            self.on_status()
 
     # -- paths --------------------------------------------------------------
     def directory(self) -> str:
@@ -153,15 +183,24 @@ class AofWriter:
         items, self.pending = self.pending, []
         target = self.appended
         fsync = force_fsync or self.config["appendfsync"] == "always"
+        progress = [0]
         try:
-            await trio.to_thread.run_sync(self._write_items, items, fsync)
+            await trio.to_thread.run_sync(self._write_items, items, fsync, progress)
         except OSError as error:
-            log.error("Error writing to the AOF file: %s", error)
+            reason = os.strerror(error.errno) if error.errno else str(error)
+            log.error("Error writing to the AOF file: %s", reason)
             self.last_write_status = "err"
-            self.pending[:0] = items
+            if not self.write_error:
+                self.write_error = reason
+                self._status_changed()
+            self.pending[:0] = items[progress[0]:]  # written items are not written twice
             await trio.sleep(1)
             self.wakeup.set()
             return
+        if self.write_error:
+            log.warning("AOF write error looks solved, Redis can write again.")
+            self.write_error = ""
+            self._status_changed()
         self.last_write_status = "ok"
         self.written = target
         if fsync:
@@ -173,21 +212,38 @@ class AofWriter:
         self.synced_event.set()
         self.synced_event = trio.Event()
 
-    def _write_items(self, items: list[Any], fsync: bool) -> None:
-        """Runs in a worker thread."""
+    def _write_items(self, items: list[Any], fsync: bool, progress: list[int]) -> None:
+        """Runs in a worker thread. ``progress[0]`` counts the items fully
+        written; a partly written item is cut off again (as Redis does), so
+        the retry appends it whole."""
         for item in items:
             if type(item) is _Switch:
+                if item.fresh:
+                    self.older_increments_size = 0
+                elif self.descriptor >= 0:
+                    self.older_increments_size += self.current_size
                 self._close_descriptor()
                 self.descriptor = os.open(item.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
                 self.current_size = os.fstat(self.descriptor).st_size
+                progress[0] += 1
                 continue
             if self.descriptor < 0:
+                progress[0] += 1
                 continue  # before the first switch: covered by the base being written
             view = memoryview(item)
-            while view:
-                count = os.write(self.descriptor, view)
-                view = view[count:]
+            try:
+                while view:
+                    count = os.write(self.descriptor, view)
+                    view = view[count:]
+            except OSError:
+                if len(view) < len(item):
+                    try:
+                        os.ftruncate(self.descriptor, self.current_size)
+                    except OSError:
+                        pass
+                raise
             self.current_size += len(item)
+            progress[0] += 1
         if fsync and self.descriptor >= 0:
             os.fsync(self.descriptor)
 
@@ -197,9 +253,27 @@ class AofWriter:
             os.close(self.descriptor)
             self.descriptor = -1
 
+    def check_auto_rewrite(self) -> None:
+        """Once a second: a scheduled BGREWRITEAOF, or auto-aof-rewrite-percentage
+        growth over the size after the last rewrite (past auto-aof-rewrite-min-size)."""
+        if not self.enabled or self.rewriting or self.snapshotter.in_progress:
+            return
+        if self.rewrite_scheduled:
+            self.rewrite_scheduled = False
+            self.start_rewrite()
+            return
+        percentage = self.config["auto-aof-rewrite-percentage"]
+        size = self.total_size()
+        if percentage and size > self.config["auto-aof-rewrite-min-size"]:
+            growth = size * 100 // (self.rewrite_base_size or 1) - 100
+            if growth >= percentage:
+                log.warning("Starting automatic rewriting of AOF on %d%% growth", growth)
+                self.start_rewrite()
+
     async def _fsync_every_second(self) -> None:
         while True:
             await trio.sleep(1)
+            self.check_auto_rewrite()
             if self.config["appendfsync"] != "everysec" or self.descriptor < 0:
                 continue
             target = self.written
@@ -210,7 +284,13 @@ class AofWriter:
                 await trio.to_thread.run_sync(os.fsync, descriptor)
             except OSError as error:
                 log.error("AOF fsync failed: %s", error)
+                if not self.fsync_error:
+                    self.fsync_error = os.strerror(error.errno) if error.errno else str(error)
+                    self._status_changed()
                 continue
+            if self.fsync_error:
+                self.fsync_error = ""
+                self._status_changed()
             self._mark_synced(target)
 
     async def close(self) -> None:
@@ -225,8 +305,7 @@ class AofWriter:
         if value and not self.enabled:
             self.enabled = True
             self.current_db = -1
-            if self.nursery is not None:
-                self.nursery.start_soon(self.rewrite)
+            self.start_rewrite()
         elif not value and self.enabled:
             self.enabled = False
             self._mark_synced(self.appended)
@@ -236,15 +315,19 @@ class AofWriter:
     def start_rewrite(self) -> bool:
         if self.rewriting or self.nursery is None:
             return False
-        self.nursery.start_soon(self.rewrite)
+        self.rewriting = True  # at once: a BGSAVE right after sees it
+        self.nursery.start_soon(self._rewrite)
         return True
 
     async def rewrite(self) -> None:
-        """A new base at one instant plus a fresh incremental file, then an
-        atomic manifest switch; old files are removed."""
         if self.rewriting:
             return
         self.rewriting = True
+        await self._rewrite()
+
+    async def _rewrite(self) -> None:
+        """A new base at one instant plus a fresh incremental file, then an
+        atomic manifest switch; old files are removed."""
         try:
             os.makedirs(self.directory(), exist_ok=True)
             new_seq = self.seq + 1
@@ -257,7 +340,7 @@ class AofWriter:
                 # All shards are leased: nothing is written between the base and this file.
                 path = self.file_path(incr_name)
                 open(path, "ab").close()
-                self.pending.append(_Switch(path))
+                self.pending.append(_Switch(path, fresh=True))
                 self.current_db = -1
                 self.wakeup.set()
 
@@ -269,6 +352,8 @@ class AofWriter:
             ).encode()
             await trio.to_thread.run_sync(write_file_durably, self.manifest_path(), [manifest])
             self.seq, self.base_name, self.incr_names = new_seq, base_name, [incr_name]
+            self.base_size = sum(len(chunk) for chunk in chunks)
+            self.rewrite_base_size = self.total_size()
             for old in old_files:
                 if old not in (base_name, incr_name):
                     try:
@@ -285,13 +370,26 @@ class AofWriter:
 
     # -- loading at startup -----------------------------------------------------
     def load_at_boot(self, shards: list[Any], router: Any, now_ms: int) -> bool:
-        """Replay the AOF into the shards (before any actor runs). False when
-        there is no AOF yet. Raises AofError naming the file and offset."""
+        """Replay the AOF into the shards in one step (before any actor runs).
+        False when there is no AOF yet. Raises AofError naming the file and offset."""
+        steps = self.load_steps(shards, router, now_ms)
+        for _ in steps:
+            pass
+        return self.enabled
+
+    async def load_gradually(self, shards: list[Any], router: Any, now_ms: int) -> bool:
+        """:meth:`load_at_boot` a few thousand commands (or keys) at a time,
+        letting other tasks run in between: clients get -LOADING meanwhile."""
+        for _ in self.load_steps(shards, router, now_ms):
+            await trio.sleep(0)
+        return self.enabled
+
+    def load_steps(self, shards: list[Any], router: Any, now_ms: int) -> Iterator[None]:
         try:
             with open(self.manifest_path(), encoding="utf-8") as handle:
                 lines = handle.read().splitlines()
         except FileNotFoundError:
-            return False
+            return
         entries = []
         for number, line in enumerate(lines, 1):
             words = line.split()
@@ -302,6 +400,7 @@ class AofWriter:
                 raise AofError(f"Invalid AOF manifest file format at line {number}")
             entries.append((fields["file"], int(fields.get("seq", "0")), fields["type"]))
         clear(shards)
+        truncate_allowed = bool(self.config["aof-load-truncated"])
         for file_name, seq, kind in entries:
             path = self.file_path(file_name)
             if kind == "b":
@@ -312,29 +411,48 @@ class AofWriter:
                     except RdbError as error:
                         raise AofError(f"Bad AOF base file {path}: {error}") from None
                     if contents is not None:
-                        install(shards, router, contents, now_ms)
+                        self.base_size = os.path.getsize(path)
+                        records = contents.records
+                        for first in range(0, len(records), 2048):
+                            install_records(shards, router, records[first : first + 2048], now_ms)
+                            yield
                     continue
             elif kind == "i":
                 self.incr_names.append(file_name)
             else:
                 continue
-            replay_file(path, shards, router, is_last=file_name == entries[-1][0])
+            size = yield from replay_file(
+                path, shards, router, is_last=file_name == entries[-1][0], truncate_allowed=truncate_allowed
+            )
+            if kind == "b":
+                self.base_size = size
+            else:
+                self.older_increments_size += size
             self.seq = max(self.seq, seq)
         self.seq = max([self.seq] + [seq for _, seq, _ in entries])
         if self.incr_names:
+            # The writer reopens the last increment; its size is counted there.
+            self.older_increments_size -= os.path.getsize(self.file_path(self.incr_names[-1]))
             self.pending.append(_Switch(self.file_path(self.incr_names[-1])))
+        self.rewrite_base_size = self.base_size + self.older_increments_size + (
+            os.path.getsize(self.file_path(self.incr_names[-1])) if self.incr_names else 0
+        )
         self.enabled = True
-        return True
 
 
-def parse_commands(data: bytes) -> tuple[list[list[bytes]], int, str]:
+def parse_commands(
+    data: bytes, starts: list[int] | None = None
+) -> tuple[list[list[bytes]], int, str]:
     """Complete commands in ``data``, the offset after the last one, and
-    why parsing stopped there ("" at the end, "truncated" or "corrupt")."""
+    why parsing stopped there ("" at the end, "truncated" or "corrupt").
+    ``starts`` (when given) receives each command's offset."""
     commands = []
     position = 0
     size = len(data)
     while position < size:
         start = position
+        if starts is not None:
+            starts.append(start)
         if data[position] != ord("*"):
             return commands, start, "corrupt"
         line_end = data.find(b"\r\n", position)
@@ -367,15 +485,41 @@ def parse_commands(data: bytes) -> tuple[list[list[bytes]], int, str]:
     return commands, position, ""
 
 
-def replay_file(path: str, shards: list[Any], router: Any, *, is_last: bool) -> None:
+def replay_file(
+    path: str, shards: list[Any], router: Any, *, is_last: bool, truncate_allowed: bool = True,
+    chunk: int = 4096,
+) -> Iterator[None]:
+    """Replay one AOF file, yielding every ``chunk`` commands; returns the
+    size it kept. MULTI ... EXEC runs as one atomic step; a file ending
+    inside MULTI is cut back to before the MULTI, as Redis does."""
     from actors.transaction import execute_atomically
 
     with open(path, "rb") as handle:
         data = handle.read()
-    commands, consumed, stopped = parse_commands(data)
+    starts: list[int] = []
+    commands, consumed, stopped = parse_commands(data, starts)
     if stopped == "corrupt" or (stopped == "truncated" and not is_last):
         raise AofError(f"Bad file format reading the append only file {path} at offset {consumed}")
+    multi_at = -1
+    for index, argv in enumerate(commands):
+        name = argv[0].lower()
+        if name == b"multi":
+            multi_at = index
+        elif name == b"exec":
+            multi_at = -1
+    if multi_at >= 0:
+        log.warning("Revert incomplete MULTI/EXEC transaction in AOF file %s", path)
+        commands = commands[:multi_at]
+        consumed = starts[multi_at]
+        stopped = "truncated"
     if stopped == "truncated":
+        if not truncate_allowed:
+            raise AofError(
+                f"Unexpected end of file reading the append only file {path} at offset {consumed}. "
+                "You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix "
+                "<filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' "
+                "configuration option to yes and restart the server."
+            )
         log.warning(
             "!!! Warning: short read while loading the AOF file %s!!! Truncating the AOF at offset %d",
             path, consumed,
@@ -385,15 +529,28 @@ def replay_file(path: str, shards: list[Any], router: Any, *, is_last: bool) -> 
     leased = {shard.shard_id: shard for shard in shards}
     client = ClientState()
     db = 0
-    for argv in commands:
+    queued: list[tuple[int, str, list[bytes]]] | None = None
+    for index, argv in enumerate(commands):
+        if index % chunk == chunk - 1:
+            yield
         name = argv[0].lower()
         if name == b"select":
             db = int(argv[1])
             continue
-        if name in (b"multi", b"exec"):
+        if name == b"multi":
+            queued = []
+            continue
+        if name == b"exec":
+            if queued:
+                execute_atomically(leased, router, queued, [], client)
+            queued = None
             continue
         try:
             spec = resolve(argv)
         except CommandError as error:
             raise AofError(f"Unknown command in the AOF {path}: {error.message}") from None
-        execute_atomically(leased, router, [(db, spec.name, argv)], [], client)
+        if queued is not None:
+            queued.append((db, spec.name, argv))
+        else:
+            execute_atomically(leased, router, [(db, spec.name, argv)], [], client)
+    return consumed

@@ -24,8 +24,10 @@ after them. Clients that never need pushes keep the direct ``send_all`` path.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
+import os
 from typing import Any
 
 import attrs
@@ -47,6 +49,7 @@ from actors.messages import (
     Blocked,
     ClientGone,
     MonitorLine,
+    MonitorOn,
     ServerRequest,
     TrackingClients,
     TrackingOn,
@@ -161,6 +164,7 @@ class Connection:
             if self.monitoring:
                 self.runtime.monitors -= 1
             if self.pushes is not None:
+                self.pushes.direct = None  # the fd closes after this (and may be reused)
                 self.leave_hub()
 
     async def _serve(self) -> None:
@@ -244,6 +248,13 @@ class Connection:
             if not self.is_authenticated and "no_auth" not in spec.flags:
                 replies.append(ErrorReply(errors.NOAUTH))
                 continue
+            if runtime.disk_error is not None and (spec.is_write or name == "ping"):
+                # As Redis 7.0: a failed save / AOF write refuses writes (and PING).
+                if self.multi is not None:
+                    self.multi_failed = True
+                self.count_error(runtime.disk_error)
+                replies.append(ErrorReply(runtime.disk_error))
+                continue
             if self.subscriptions and not self.client.resp3 and name not in SUBSCRIBED_MODE_ALLOWED:
                 self.count_error(errors.subscribed_mode_only(name))
                 replies.append(ErrorReply(errors.subscribed_mode_only(name)))
@@ -326,6 +337,9 @@ class Connection:
             assert self.nursery is not None
             self.pushes = PushQueue(self.info.client_id, self.client)
             self.pushes.on_overflow = self.output_buffer_overflowed
+            sock = getattr(self.stream, "socket", None)  # a trio SocketStream
+            if sock is not None:
+                self.pushes.direct = functools.partial(os.write, sock.fileno())
             self.nursery.start_soon(self.write_queued, self.pushes)
         return self.pushes
 
@@ -371,8 +385,10 @@ class Connection:
         pushes = self.enter_push_mode() if options is not None else self.pushes
         self.client.tracking = options
         if options is not None and not was_tracking:
+            # The shards keep this client's queue for default-mode invalidations.
+            tracking_on = TrackingClients(1, self.info.client_id, self.client, pushes)
             for shard in self.runtime.shards:
-                await shard.inbox_send.send(TrackingClients(1))
+                await shard.inbox_send.send(tracking_on)
         elif options is None and was_tracking:
             self.tell_shards_tracking(-1)
         if pushes is not None and self.runtime.hub is not None:
@@ -381,7 +397,7 @@ class Connection:
     def tell_shards_tracking(self, delta: int) -> None:
         for shard in self.runtime.shards:
             try:
-                shard.inbox_send.send_nowait(TrackingClients(delta))
+                shard.inbox_send.send_nowait(TrackingClients(delta, self.info.client_id))
             except (trio.WouldBlock, trio.ClosedResourceError):
                 log.warning("could not tell shard %d that a client stopped tracking", shard.shard_id)
 
@@ -394,6 +410,9 @@ class Connection:
         # Redis feeds after the call: SELECT shows the database it selected.
         db = self.selectable_db(argv[1], self.db) if spec.name == "select" else self.db
         if hub is not None:
+            if spec.name == "reset" and self.monitoring:
+                # Redis feeds after the call: RESET has left MONITOR mode by then.
+                hub.send_nowait(MonitorOn(self.info.client_id, None))
             hub.send_nowait(MonitorLine(monitor_line(db, self.info.addr, spec.name, argv)))
 
     def leave_hub(self) -> None:

@@ -83,6 +83,13 @@ async def reset(conn: Connection, argv: list[bytes]) -> Any:
     if conn.pushes is not None:
         reply = await conn.ask_hub(Unsubscribe("all", [], conn.pushes, conn.replies_send, notify=False))
         conn.subscriptions = reply[0]
+    if conn.client.tracking is not None:
+        await conn.set_tracking(None)  # as Redis: RESET turns tracking off
+    if conn.monitoring:
+        conn.monitoring = False
+        conn.runtime.monitors -= 1
+        if conn.runtime.hub is not None:
+            conn.runtime.hub.send_nowait(MonitorOn(conn.info.client_id, None))
     return SimpleString(b"RESET")
 
 
@@ -211,14 +218,17 @@ def validate_client_name(name: bytes) -> None:
 def client_line(conn: Connection, now: float) -> bytes:
     info = conn.info
     tracking = conn.client.tracking
-    flags = ("O" if conn.monitoring else "") + ("x" if conn.multi is not None else "") + (
+    subs = conn.pushes.subscription_counts if conn.pushes is not None else (0, 0, 0)
+    flags = ("O" if conn.monitoring else "") + ("P" if conn.subscriptions else "") + (
+        "x" if conn.multi is not None else ""
+    ) + (
         tracking.client_list_flags() if tracking is not None else ""
     ) + ("e" if info.no_evict else "") + ("T" if info.no_touch else "")
     fields = [
         ("id", str(info.client_id)), ("addr", info.addr), ("laddr", info.laddr),
         ("fd", str(info.fd)), ("name", info.name.decode("utf-8", "replace")),
         ("age", str(int(now - info.created_at))), ("idle", str(int(now - info.last_interaction))),
-        ("flags", flags or "N"), ("db", str(conn.db)), ("sub", "0"), ("psub", "0"), ("ssub", "0"),
+        ("flags", flags or "N"), ("db", str(conn.db)), ("sub", str(subs[0])), ("psub", str(subs[1])), ("ssub", str(subs[2])),
         ("multi", str(len(conn.multi) if conn.multi is not None else -1)),
         ("qbuf", "0"), ("qbuf-free", "0"), ("argv-mem", "0"), ("multi-mem", "0"),
         ("rbs", "16384"), ("rbp", "0"), ("obl", "0"), ("oll", "0"), ("omem", "0"),
@@ -228,6 +238,12 @@ def client_line(conn: Connection, now: float) -> bytes:
         ("lib-ver", info.lib_ver.decode("utf-8", "replace")),
     ]
     return " ".join(f"{name}={value}" for name, value in fields).encode()
+
+
+def client_type(conn: Connection) -> bytes:
+    """CLIENT LIST / KILL TYPE: a subscribed client is ``pubsub`` (Redis's
+    CLIENT_PUBSUB flag), every other one ``normal`` (no replicas yet)."""
+    return b"pubsub" if conn.subscriptions else b"normal"
 
 
 def verbatim(conn: Connection, text: bytes) -> Any:
@@ -256,8 +272,11 @@ async def client_list(conn: Connection, argv: list[bytes]) -> Any:
             kind = args.next().lower()
             if kind not in (b"normal", b"master", b"replica", b"slave", b"pubsub"):
                 raise CommandError(errors.unknown_client_type(kind))
-            if kind != b"normal":
-                wanted_ids = set()
+            # Redis's client types here: pubsub while subscribed, else normal.
+            wanted_ids = {
+                id_ for id_, other in conn.runtime.clients.items()
+                if client_type(other) == kind and (wanted_ids is None or id_ in wanted_ids)
+            }
         elif option == b"ID" and args:
             wanted_ids = set() if wanted_ids is None else wanted_ids
             for raw in args.rest():
@@ -394,7 +413,7 @@ async def client_kill(conn: Connection, argv: list[bytes]) -> Any:
             kind = value.lower()
             if kind not in (b"normal", b"master", b"replica", b"slave", b"pubsub"):
                 raise CommandError(errors.unknown_client_type(kind))
-            filters.append(lambda other, kind=kind: kind == b"normal")
+            filters.append(lambda other, kind=kind: client_type(other) == kind)
         elif option == b"SKIPME":
             flag = value.lower()
             if flag not in (b"yes", b"no"):

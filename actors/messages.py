@@ -197,9 +197,14 @@ class InspectRequest:
 @attrs.frozen
 class TrackingClients:
     """To every shard: a client started (+1) or stopped (-1) tracking. A shard
-    records reads and writes only while some client tracks."""
+    records reads and writes only while some client tracks. With a +1 the
+    shard also keeps the client's state and push queue, so it can write a
+    default-mode invalidation itself in the writer's step (docs/decisions/0006)."""
 
     delta: int
+    client_id: int = 0
+    client: Any = None  # engine.context.ClientState (its .tracking is live)
+    queue: Any = None  # pubsub.PushQueue
 
 
 @attrs.frozen
@@ -225,7 +230,7 @@ class Invalidations:
 
 @attrs.frozen
 class MonitorOn:
-    """To the hub: stream every executed command's line to ``queue``."""
+    """To the hub: stream every executed command's line to ``queue`` (None: stop, RESET)."""
 
     client_id: int
     queue: Any  # pubsub.PushQueue

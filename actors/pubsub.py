@@ -128,6 +128,12 @@ class PushQueue:
     overflowed: bool = False
     data_ready: trio.Event | None = None
     drained: trio.Event | None = None
+    # The socket's non-blocking write (``os.write`` on its fd), or None (memory
+    # streams, TLS). Used only while the writer task is parked on an empty
+    # queue, so nothing is in flight: see send_nowait.
+    direct: Callable[[bytes], int] | None = None
+    # (channels, patterns, shard channels): written by the hub, read by CLIENT LIST.
+    subscription_counts: tuple[int, int, int] = (0, 0, 0)
 
     @property
     def resp3(self) -> bool:
@@ -136,6 +142,21 @@ class PushQueue:
     def send_nowait(self, data: bytes) -> None:
         if self.overflowed:
             return
+        if self.data_ready is not None and self.direct is not None:
+            # The writer is parked on an empty queue: nothing is in flight, so
+            # the bytes may go to the socket right now. This skips a task
+            # wake-up per push, and an invalidation written in a shard's step
+            # reaches the socket before the writer's reply (decision 0006).
+            try:
+                written = self.direct(data)
+            except BlockingIOError:
+                written = 0
+            except OSError:
+                self.direct = None  # the writer task meets the error and closes
+                written = 0
+            if written == len(data):
+                return
+            data = data[written:]
         self.chunks.append(data)
         self.queued_bytes += len(data)
         if self.queued_bytes > self.peak_bytes:
@@ -212,6 +233,9 @@ class Subscriber:
 
     def total(self) -> int:
         return len(self.channels) + len(self.patterns) + len(self.shard_channels)
+
+    def counts(self) -> tuple[int, int, int]:
+        return len(self.channels), len(self.patterns), len(self.shard_channels)
 
 
 @attrs.frozen
@@ -322,7 +346,10 @@ class Hub:
             else:
                 self.tracker.enable(message.client_id, message.queue, message.options)
         elif kind is MonitorOn:
-            self.monitors[message.client_id] = message.queue
+            if message.queue is None:  # RESET leaves MONITOR mode
+                self.monitors.pop(message.client_id, None)
+            else:
+                self.monitors[message.client_id] = message.queue
         elif kind is ClientGone:
             self.forget(message.client_id)
             self.monitors.pop(message.client_id, None)
@@ -358,6 +385,7 @@ class Hub:
                 mine.add(name)
                 table.setdefault(name, {})[queue.client_id] = queue
             _confirm(queue, _SUBSCRIBE[kind], name, subscriber.count(kind), collected)
+        queue.subscription_counts = subscriber.counts()
         return subscriber.total()
 
     def unsubscribe(
@@ -379,6 +407,7 @@ class Hub:
         if not subscriber.total():
             self.subscribers.pop(queue.client_id, None)
             queue.limit = None
+        queue.subscription_counts = subscriber.counts()
         return subscriber.total()
 
     def _unsubscribe_kind(

@@ -85,4 +85,6 @@ class Runtime:
     monitors: int = 0  # MONITOR clients; commands are fed to the hub while nonzero
     # Startup loading: commands without the ``loading`` flag get -LOADING meanwhile.
     loading: bool = False
+    # -MISCONF text while writes are refused after a failed save / AOF write, else None.
+    disk_error: str | None = None
     run_id: str = attrs.field(factory=lambda: secrets.token_hex(20))

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 import trio
 
+from protocol import errors
 from protocol.resp.parser import RequestParser
 from protocol.resp.values import ErrorReply
 
@@ -66,11 +67,26 @@ class Server:
         for shard in shards:
             shard.propagate_sink = self.propagate
         self.config.on_change("appendonly", self.aof.on_appendonly_changed)
+        # -MISCONF: recomputed whenever a save / AOF write status or a rule changes.
+        self.snapshotter.on_status = self.update_disk_error
+        self.snapshotter.other_busy = lambda: self.aof.rewriting
+        self.aof.on_status = self.update_disk_error
+        for name in ("save", "stop-writes-on-bgsave-error", "appendonly"):
+            self.config.on_change(name, self.update_disk_error)
         # Connections wait for the fsync before replying only with appendfsync
         # always; otherwise the hook stays None and costs nothing per reply.
         self.config.on_change("appendonly", self.update_durable_hook)
         self.config.on_change("appendfsync", self.update_durable_hook)
         self.update_durable_hook()
+
+    def update_disk_error(self, _value: Any = None) -> None:
+        """Redis 7.0's writeCommandsDeniedByDiskError: a failed save with save
+        rules and ``stop-writes-on-bgsave-error yes``, or an AOF write/fsync error."""
+        config = self.config
+        if config["stop-writes-on-bgsave-error"] and config["save"] and self.snapshotter.last_status != "ok":
+            self.runtime.disk_error = errors.MISCONF
+        else:
+            self.runtime.disk_error = self.aof.disk_error()
 
     def update_durable_hook(self, _value: Any = None) -> None:
         always = self.config["appendonly"] and self.config["appendfsync"] == "always"
@@ -130,11 +146,18 @@ class Server:
     async def load_data_while_serving(self) -> bool:
         """Startup loading with clients connected (``runtime.loading`` set):
         the RDB is decoded off the Trio thread and installed a chunk at a
-        time, so the loop keeps answering. The AOF replays synchronously.
+        time, so the loop keeps answering; the AOF replays a chunk at a time.
         A file that does not load stops the server, nothing is saved."""
-        if self.config["appendonly"]:
-            return self.load_data()
         runtime = self.runtime
+        if self.config["appendonly"]:
+            try:
+                loaded = await self.aof.load_gradually(runtime.shards, runtime.router, self.clock.now_ms())
+            except (AofError, RdbError, OSError) as error:
+                log.critical("Fatal error loading the AOF: %s", error)
+                raise SystemExit(1) from None
+            if loaded:
+                log.warning("DB loaded from append only file")
+            return not loaded
         path = self.snapshotter.rdb_path()
         try:
             contents = await trio.to_thread.run_sync(read_rdb_file, path)

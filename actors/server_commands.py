@@ -305,13 +305,14 @@ def _section_persistence(server: Server, stats: list[ShardStatistics]) -> list[t
         ("rdb_saves", saved.saves),
         ("aof_enabled", int(aof.enabled)),
         ("aof_rewrite_in_progress", int(aof.rewrite_in_progress)),
-        ("aof_rewrite_scheduled", 0),
+        ("aof_rewrite_scheduled", int(aof.rewrite_scheduled)),
         ("aof_last_bgrewrite_status", aof.last_rewrite_status),
         ("aof_last_write_status", aof.last_write_status),
     ]
     if aof.enabled:
         fields += [
             ("aof_current_size", aof.current_size),
+            ("aof_base_size", aof.base_size),
             ("aof_pending_bio_fsync", int(aof.appended > aof.synced)),
         ]
     return fields
@@ -497,6 +498,11 @@ async def bgsave(server: Server, request: ServerRequest) -> Any:
         raise CommandError(errors.SYNTAX)
     if server.snapshotter.in_progress:
         raise CommandError(errors.BGSAVE_IN_PROGRESS)
+    if server.aof.rewriting:
+        if len(argv) == 1:
+            raise CommandError(errors.BGSAVE_AOF_BUSY)
+        server.snapshotter.scheduled = True  # started once the rewrite is over
+        return SimpleString(b"Background saving scheduled")
     server.snapshotter.start_background()
     return SimpleString(b"Background saving started")
 
@@ -510,6 +516,9 @@ async def lastsave(server: Server, request: ServerRequest) -> Any:
 async def bgrewriteaof(server: Server, request: ServerRequest) -> Any:
     if server.aof.rewriting:
         raise CommandError(errors.BGSAVE_AOF_REWRITE)
+    if server.snapshotter.in_progress:
+        server.aof.rewrite_scheduled = True  # started once the save is over
+        return SimpleString(b"Background append only file rewriting scheduled")
     server.aof.start_rewrite()
     return SimpleString(b"Background append only file rewriting started")
 

@@ -33,7 +33,7 @@ from actors.engine.digest import ZERO, database_xors, value_digest
 from actors.engine.inspect import describe
 from actors.engine.dispatch import HANDLERS, load_families
 from actors.engine.keyspace import Keyspace
-from actors.tracking import TrackingOptions, TrackingTable
+from actors.tracking import TrackingOptions, TrackingTable, invalidate_push
 from actors.messages import (
     Atomic,
     Batch,
@@ -105,6 +105,9 @@ class Shard:
     # the supervisor sets the sink to the hub's inbox.
     tracking_clients: int = 0
     tracking_table: TrackingTable = attrs.field(factory=TrackingTable)
+    # client id -> (ClientState, PushQueue) of tracking clients: default-mode
+    # invalidations are written here, in the writer's step (decision 0006).
+    tracked: dict[int, tuple[Any, Any]] = attrs.field(factory=dict)
     invalidation_sink: Callable[[Any], None] | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -180,6 +183,10 @@ class Shard:
             forget_claimed(self.keyspace)
         elif kind is TrackingClients:
             self.tracking_clients += message.delta
+            if message.delta > 0 and message.client is not None:
+                self.tracked[message.client_id] = (message.client, message.queue)
+            elif message.delta < 0:
+                self.tracked.pop(message.client_id, None)
             tracking = self.tracking_clients > 0
             self.context.written = [] if tracking else None
             if not tracking:
@@ -328,9 +335,17 @@ class Shard:
                 return BlockOn(blocked.keys, 0, blocked.timeout_reply)
             return ErrorReply(error.message)
 
-    def remember_reads(self, tracking: TrackingOptions, client_id: int, name: str, argv: list[bytes]) -> None:
+    def remember_reads(
+        self,
+        tracking: TrackingOptions,
+        client_id: int,
+        name: str,
+        argv: list[bytes],
+        owner: Callable[[bytes], Shard] | None = None,
+    ) -> None:
         """A tracking client ran a command: remember the keys a read-only one
-        read (default mode, or as CLIENT CACHING asked), then forget CACHING."""
+        read (default mode, or as CLIENT CACHING asked), then forget CACHING.
+        Under a lease ``owner`` gives the shard whose table holds a key."""
         spec = BY_FULL_NAME[name]
         if "readonly" in spec.flags and self.tracking_clients and tracking.remembers_reads():
             try:
@@ -339,7 +354,8 @@ class Shard:
                 positions = []
             table = self.tracking_table
             for position in positions:
-                table.remember(argv[position], client_id)
+                key = argv[position]
+                (table if owner is None else owner(key).tracking_table).remember(key, client_id)
         if tracking.caching is not None and not name.startswith("client|"):
             tracking.caching = None
 
@@ -350,6 +366,13 @@ class Shard:
         if ctx.written:
             ctx.written.clear()
         flushed = any(argv[0] in FLUSHES for _, argv in ctx.propagated)
+        self.invalidate(written, ctx.client.client_id, flushed)
+
+    def invalidate(self, written: list[bytes], writer: int, flushed: bool = False) -> None:
+        """Pop ``written`` (keys this shard owns) from the tracking table and
+        invalidate them: default-mode clients get their push right now, in
+        the writer's synchronous step, so it precedes the writer's reply;
+        REDIRECT clients and BCAST go through the hub."""
         table = self.tracking_table
         if flushed:
             table.keys.clear()
@@ -359,12 +382,40 @@ class Shard:
             if clients is not None:
                 entries.append((key, clients))
         entries += table.evict_over(self.config["tracking-table-max-keys"])
+        if entries:
+            entries = self.push_invalidations(entries, writer)
         if not (entries or written or flushed) or self.invalidation_sink is None:
             return
         # Only shard 0 reports a flush: a FLUSHALL reaches every shard.
-        self.invalidation_sink(
-            Invalidations(entries, written, ctx.client.client_id, flushed and self.shard_id == 0)
-        )
+        self.invalidation_sink(Invalidations(entries, written, writer, flushed and self.shard_id == 0))
+
+    def push_invalidations(
+        self, entries: list[tuple[bytes, set[int]]], writer: int
+    ) -> list[tuple[bytes, set[int]]]:
+        """Write default-mode invalidations to the tracking clients' push
+        queues; returns the entries left for the hub (REDIRECT clients)."""
+        tracked = self.tracked
+        left: list[tuple[bytes, set[int]]] = []
+        for key, client_ids in entries:
+            redirected = set()
+            push = None
+            for client_id in client_ids:
+                found = tracked.get(client_id)
+                if found is None:
+                    continue  # disconnected or stopped tracking
+                client, queue = found
+                options = client.tracking
+                if options is None or options.bcast or (options.noloop and client_id == writer):
+                    continue
+                if options.redirect:
+                    redirected.add(client_id)
+                elif queue.resp3:  # a RESP2 client without REDIRECT gets nothing (as Redis)
+                    if push is None:
+                        push = invalidate_push(key)
+                    queue.send_nowait(push)
+            if redirected:
+                left.append((key, redirected))
+        return left
 
     def flush_effects(self, ctx: ExecContext) -> None:
         """Hand propagated writes to the change stream (AOF, replicas) and

@@ -71,6 +71,10 @@ class Snapshotter:
     check_rules: bool = False  # set by the server once it listens (not in actor tests)
     # One walk at a time (a BGSAVE and an AOF rewrite may ask together).
     walk_turn: trio.Lock = attrs.field(factory=trio.Lock)
+    # Set by the server: called when ``last_status`` may have changed (-MISCONF),
+    # and whether an AOF rewrite runs (a scheduled BGSAVE waits for it).
+    on_status: Callable[[], None] | None = None
+    other_busy: Callable[[], bool] = lambda: False
 
     def statistics(self) -> SnapshotStatistics:
         return SnapshotStatistics(
@@ -92,13 +96,15 @@ class Snapshotter:
                 self.check_save_rules()
 
     def check_save_rules(self) -> None:
-        if self.in_progress or not self.check_rules:
+        if self.in_progress or self.other_busy():
             return
-        now = time.time()
-        if self.scheduled:
+        if self.scheduled:  # BGSAVE SCHEDULE during an AOF rewrite
             self.scheduled = False
             self.start_background()
             return
+        if not self.check_rules:
+            return
+        now = time.time()
         changes = self.dirty
         since = now - self.last_save_time
         if self.last_status != "ok" and now - self.last_attempt < RETRY_DELAY_SECONDS:
@@ -147,6 +153,8 @@ class Snapshotter:
         finally:
             self.in_progress = False
             self.finished.set()
+            if self.on_status is not None:
+                self.on_status()
 
     async def take_snapshot(
         self, at_start: Callable[[], None] | None = None, aof_base: bool = False
@@ -218,12 +226,19 @@ def write_file_durably(path: str, chunks: list[bytes]) -> None:
     """Temp file in the same directory, fsync, rename, fsync the directory."""
     directory = os.path.dirname(os.path.abspath(path))
     temporary = os.path.join(directory, f"temp-{os.getpid()}-{os.path.basename(path)}")
-    with open(temporary, "wb") as handle:
-        for chunk in chunks:
-            handle.write(chunk)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
     descriptor = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(descriptor)

@@ -9,9 +9,11 @@ Three pieces, each owned by one actor:
   command); the hub sets ``broken_redirect``.
 * :class:`TrackingTable` lives in each shard: key -> ids of the clients that
   read it in default mode (OPTIN/OPTOUT filtered by CLIENT CACHING). A write
-  (``ctx.touch``), an expiry or a flush pops the key and the shard hands
-  ``(key, client ids)`` to the hub in one :class:`~actors.messages.Invalidations`
-  per batch. Over ``tracking-table-max-keys`` (per shard) the oldest keys are
+  (``ctx.touch``), an expiry or a flush pops the key; the shard writes the
+  default-mode pushes itself (:func:`invalidate_push`, to the queues it keeps in
+  ``Shard.tracked``; docs/decisions/0006) and hands the REDIRECT entries, the
+  written keys (BCAST) and flushes to the hub in one
+  :class:`~actors.messages.Invalidations` per batch. Over ``tracking-table-max-keys`` (per shard) the oldest keys are
   dropped and invalidated, as Redis does with random ones. The table is
   dropped when the last tracking client stops, as Redis frees its radix tree.
 * :class:`Tracker` lives in the hub: which clients track, in which mode, their
@@ -175,6 +177,11 @@ def _key_array(keys: list[bytes] | None, resp3: bool) -> bytes:
     if keys is None:
         return b"_\r\n" if resp3 else b"$-1\r\n"
     return b"*%d\r\n" % len(keys) + b"".join(_bulk(key) for key in keys)
+
+
+def invalidate_push(key: bytes) -> bytes:
+    """RESP3 ``>2 invalidate [key]``: what a shard writes to a default-mode client."""
+    return b">2\r\n$10\r\ninvalidate\r\n*1\r\n" + _bulk(key)
 
 
 @attrs.define(eq=False)

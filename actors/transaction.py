@@ -78,6 +78,13 @@ def execute_atomically(
     ctx.database_count = len(view.databases)
     ctx.notify_classes = next(iter(leased.values())).context.notify_classes
     ctx.may_block = block_reply_to is not None
+    first = next(iter(leased.values()))
+    if first.tracking_clients:
+        ctx.written = []  # CLIENT TRACKING: every shard counts the same clients
+
+    def owner(key: bytes) -> Shard:
+        return leased[router.shard_of_key(key)]
+
     replies: list[Any] = []
     for db_index, name, argv in commands:
         if router.is_all_shards(name):
@@ -108,6 +115,8 @@ def execute_atomically(
                 leased[shard_id].register_blocked(blocked)
             reply = Blocked(blocked, reply.timeout_ms)
         replies.append(reply)
+        if client.tracking is not None:
+            first.remember_reads(client.tracking, client.client_id, name, argv, owner)
     view.settle()
     propagated = ctx.propagated
     if len(propagated) > 1:
@@ -115,7 +124,14 @@ def execute_atomically(
         # one atomic unit reaches the AOF and replicas inside MULTI ... EXEC.
         propagated.insert(0, (propagated[0][0], [b"MULTI"]))
         propagated.append((propagated[-1][0], [b"EXEC"]))
-    first = next(iter(leased.values()))
+    if ctx.written:
+        # Each owning shard pops (and invalidates) the written keys of its table.
+        by_shard: dict[int, list[bytes]] = {}
+        for key in dict.fromkeys(ctx.written):
+            by_shard.setdefault(router.shard_of_key(key), []).append(key)
+        ctx.written.clear()
+        for shard_id, keys in by_shard.items():
+            leased[shard_id].invalidate(keys, client.client_id)
     for shard in leased.values():
         shard.after_writes(ctx if shard is first else None)
     return replies

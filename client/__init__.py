@@ -9,6 +9,7 @@ See docs/client.md. Never imports ``actors`` or ``web`` (DESIGN §2).
 
 from __future__ import annotations
 
+from .cache import CacheConfig, CacheStatistics
 from .core import Client, open_client
 from .errors import (
     AskError,
@@ -37,6 +38,8 @@ __all__ = [
     "AskError",
     "AuthenticationError",
     "BusyError",
+    "CacheConfig",
+    "CacheStatistics",
     "Client",
     "ConnectionError",
     "ConnectionOptions",

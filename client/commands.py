@@ -259,6 +259,12 @@ class Commands:
             args.append("WITHMATCHLEN")
         return self._run(replies.lcs, *args)
 
+    # hashes ------------------------------------------------------------------
+
+    def hgetall(self, name: Key) -> Any:
+        """A dict in RESP2 and RESP3 alike."""
+        return self._run(replies.pairs_to_dict, "HGETALL", name)
+
     # connection and server ---------------------------------------------------
 
     def ping(self, message: Value | None = None) -> Any:

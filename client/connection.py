@@ -58,6 +58,10 @@ class Connection:
     broken: bool = False
     last_used: float = 0.0
     on_push: Callable[[Push], None] | None = None
+    # Called once when the connection breaks (the client cache flushes on it).
+    on_broken: Callable[[], None] | None = None
+    # The pool's generation when it was opened: older ones are not reused.
+    generation: int = 0
     _reader: ReplyReader = attrs.field(factory=ReplyReader)
     _requests_sent: int = 0
     _replies_read: int = 0
@@ -158,6 +162,34 @@ class Connection:
             raise error_from_reply(reply)
         return reply
 
+    async def receive_available(self, handle: Callable[[Any], None]) -> None:
+        """Hand ``handle`` every value the server has already sent, reading only
+        while the socket is readable (so it never waits for the server). For a
+        connection that owes nothing: pushes on a tracked connection, messages
+        on the invalidation subscriber."""
+        reader = self._reader
+        try:
+            while self.peer_closed():
+                data = await self.stream.receive_some(self.options.read_size)
+                if not data:
+                    raise ConnectionError(f"{self.options.address} closed the connection")
+                self._bytes_received += len(data)
+                reader.feed(data)
+                while (value := reader.next_reply()) is not NEED_DATA:
+                    handle(value)
+        except _TRANSPORT_ERRORS as error:
+            self._break()
+            raise ConnectionError(f"error reading from {self.options.address}: {error}") from error
+        except ProtocolError as error:
+            self._break()
+            raise ConnectionError(f"{self.options.address} sent bytes that are not RESP: {error}") from error
+        except BaseException:
+            # Cancelled mid-read: a half-read value stays buffered, nothing is lost;
+            # but a value the handler refused means the stream is out of step.
+            if not self.broken and self.pending:
+                self._break()
+            raise
+
     def peer_closed(self) -> bool:
         """True when the socket is readable while no reply is owed: the server
         closed it (or sent something nobody asked for). Never blocks."""
@@ -177,6 +209,8 @@ class Connection:
         if not self.broken:
             self.broken = True
             _close_stream(self.stream)
+            if self.on_broken is not None:
+                self.on_broken()
 
 
 def _raw_socket(stream: trio.abc.Stream) -> Any:

@@ -20,8 +20,10 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 import attrs
 import trio
 
+from protocol.commands.table import lookup_full
 from protocol.resp import ErrorReply, encode_command
 
+from .cache import CacheConfig, CacheStatistics, ClientCache, key_bytes
 from .commands import Commands
 from .errors import ConnectionError, TimeoutError, WatchError, error_from_reply
 from .generated import install
@@ -30,6 +32,7 @@ from .pipeline import Pipeline
 from .pool import ConnectionPool
 from .pubsub import Subscription
 from .replies import Callback, converter
+from .tracking import Tracker
 
 __all__ = ["Client", "open_client"]
 
@@ -38,7 +41,9 @@ __all__ = ["Client", "open_client"]
 class Client(Commands):
     options: ConnectionOptions
     pool: ConnectionPool
+    tracker: Tracker | None = None
     _convert: Callable[[Any], Any] = attrs.field(init=False)
+    _retried_reads: int = attrs.field(default=0, init=False)
 
     def __attrs_post_init__(self) -> None:
         self._convert = converter(self.options.decode, self.options.encoding)
@@ -46,26 +51,81 @@ class Client(Commands):
     def statistics(self) -> Any:
         return self.pool.statistics()
 
+    def cache_statistics(self) -> CacheStatistics | None:
+        """Hits, misses, invalidations ... of the client-side cache (None without one)."""
+        return None if self.tracker is None else self.tracker.cache.statistics()
+
+    @property
+    def retried_reads(self) -> int:
+        """Reads run again after their connection died (``retry_reads=True``)."""
+        return self._retried_reads
+
     def _run(self, callback: Callback | None, *args: Any) -> Awaitable[Any]:
         return self._execute(callback, args)
 
     async def _execute(self, callback: Callback | None, args: tuple[Any, ...]) -> Any:
-        timeout = self.options.command_timeout
-        if timeout is None:
-            reply = await self._round_trip(encode_command(args))
-        else:
-            try:
-                with trio.fail_after(timeout):
-                    reply = await self._round_trip(encode_command(args))
-            except trio.TooSlowError as error:
-                raise TimeoutError(f"{args[0]} timed out after {timeout} s") from error
+        tracker = self.tracker
+        if tracker is not None:
+            key = tracker.cache.cache_key(args)
+            if key is not None:
+                return await self._cached(tracker, key, callback, args)
+            tracker.local_write(args)
+        reply = await self._request(args)
         if type(reply) is ErrorReply:
             raise error_from_reply(reply)
         value = self._convert(reply)
         return value if callback is None else callback(value)
 
-    async def _round_trip(self, request: bytes) -> Any:
+    async def _cached(self, tracker: Tracker, key: bytes, callback: Callback | None,
+                      args: tuple[Any, ...]) -> Any:
+        """A cacheable read: from the cache after applying the invalidations
+        already received, else from the server (stored unless invalidated while
+        in flight)."""
+        cache = tracker.cache
+        await tracker.drain()
+        try:
+            hit, reply = cache.lookup(key, args, trio.current_time())
+        except TypeError:  # unhashable arguments: not cacheable after all
+            hit, reply, key = False, None, b""
+        if not hit:
+            token = cache.begin(key)
+            try:
+                reply = await self._request(args)
+            except BaseException:
+                cache.abandon(key, token)
+                raise
+            if type(reply) is ErrorReply:
+                cache.abandon(key, token)
+                raise error_from_reply(reply)
+            if key:
+                cache.finish(key, args, token, reply, trio.current_time())
+        value = self._convert(reply)
+        return value if callback is None else callback(value)
+
+    async def _request(self, args: tuple[Any, ...]) -> Any:
+        request = encode_command(args)
+        retry = self.options.retry_reads and _retryable(args)
+        timeout = self.options.command_timeout
+        if timeout is None:
+            return await self._round_trip(request, retry)
+        try:
+            with trio.fail_after(timeout):
+                return await self._round_trip(request, retry)
+        except trio.TooSlowError as error:
+            raise TimeoutError(f"{args[0]} timed out after {timeout} s") from error
+
+    async def _round_trip(self, request: bytes, retry: bool = False) -> Any:
         pool = self.pool
+        connection = await pool.acquire()
+        try:
+            return await connection.request(request)
+        except ConnectionError:
+            if not retry:
+                raise
+        finally:
+            pool.release(connection)
+        # A read whose connection died in flight: once more on a new connection.
+        self._retried_reads += 1
         connection = await pool.acquire()
         try:
             return await connection.request(request)
@@ -138,6 +198,18 @@ class Client(Commands):
 
     def aclose(self) -> None:
         self.pool.close()
+        if self.tracker is not None:
+            self.tracker.close()
+
+
+def _retryable(args: tuple[Any, ...]) -> bool:
+    """Read-only and not blocking: safe to run twice."""
+    try:
+        argv = [key_bytes(arg) for arg in args[:2]]
+    except TypeError:
+        return False
+    spec = lookup_full(argv)
+    return spec is not None and "readonly" in spec.flags and "blocking" not in spec.flags
 
 
 def _names(value: Any) -> set[Any]:
@@ -160,6 +232,7 @@ async def open_client(
     ssl: ssl_module.SSLContext | bool | None = None,
     client_name: str | None = None,
     pool_size: int = 10,
+    cache: CacheConfig | None = None,
     **options: Any,
 ) -> AsyncIterator[Client]:
     """A client for the server ``url`` names; connections open on first use and
@@ -182,7 +255,14 @@ async def open_client(
     connection_options = ConnectionOptions(**settings)
     if connection_options.protocol not in (2, 3):
         raise ValueError("protocol must be 2 or 3")
-    client = Client(connection_options, ConnectionPool(connection_options, pool_size))
+    if cache is None:
+        client = Client(connection_options, ConnectionPool(connection_options, pool_size))
+    else:
+        tracker = Tracker(connection_options, ClientCache(cache))
+        pool = ConnectionPool(connection_options, pool_size, setup=tracker.setup,
+                              on_push=tracker.on_push, on_broken=tracker.on_broken)
+        tracker.pool = pool
+        client = Client(connection_options, pool, tracker)
     try:
         yield client
     finally:

@@ -41,6 +41,9 @@ class ConnectionOptions:
     backoff_base: float = 0.05
     backoff_cap: float = 2.0
     keepalive: bool = True
+    # Run a read-only command again, once, on a new connection when its
+    # connection dies in flight (writes are never replayed).
+    retry_reads: bool = False
     read_size: int = 65536
 
     @property

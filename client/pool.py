@@ -15,15 +15,24 @@ dies in flight it raises, and only the next command reconnects.
 
 :meth:`release` takes back only a connection that owes no reply and is not broken
 (see :class:`~client.connection.Connection`); any other is closed.
+
+With client-side caching (:mod:`client.tracking`) the pool runs ``setup`` on
+every new connection (CLIENT TRACKING), routes pushes to ``on_push``, reads the
+pushes idle connections received (:meth:`drain_idle`; a readable idle socket is
+then not a closed one), and calls ``on_broken`` when a connection closes.
+:meth:`retire_all` bumps the generation: connections of an older generation are
+closed when they come back.
 """
 
 from __future__ import annotations
 
 import random
-from typing import Callable
+from typing import Any, Awaitable, Callable
 
 import attrs
 import trio
+
+from protocol.resp import Push
 
 from .connection import Connection, open_connection
 from .errors import ConnectionError, TimeoutError
@@ -71,6 +80,18 @@ def _drop_push(push: object) -> None:
     """Pushes on a command connection (no tracking, no subscriptions) are dropped."""
 
 
+def _pushes_only(connection: Connection) -> Callable[[Any], None]:
+    """The handler for an idle connection's unsolicited values: pushes go to its
+    push handler; anything else is a reply nobody asked for, and breaks it."""
+    def handle(value: Any) -> None:
+        if type(value) is Push and connection.on_push is not None:
+            connection.on_push(value)
+        else:
+            connection.close()
+
+    return handle
+
+
 @attrs.define(eq=False)
 class ConnectionPool:
     options: ConnectionOptions
@@ -82,6 +103,12 @@ class ConnectionPool:
     _failed_connects: int = attrs.field(default=0, init=False)
     _dropped: int = attrs.field(default=0, init=False)
     _closed: bool = attrs.field(default=False, init=False)
+    # Client-side caching: run on every new connection (CLIENT TRACKING), the
+    # pushes' handler, and what to do when a connection breaks.
+    setup: Callable[[Connection], Awaitable[None]] | None = attrs.field(default=None, kw_only=True)
+    on_push: Callable[[Any], None] | None = attrs.field(default=None, kw_only=True)
+    on_broken: Callable[[], None] | None = attrs.field(default=None, kw_only=True)
+    generation: int = attrs.field(default=0, init=False)
 
     def __attrs_post_init__(self) -> None:
         if self.max_size < 1:
@@ -114,7 +141,7 @@ class ConnectionPool:
             raise
 
     def release(self, connection: Connection) -> None:
-        if connection.reusable and not self._closed:
+        if connection.reusable and not self._closed and connection.generation == self.generation:
             self._idle.append(connection)
         else:
             self._discard(connection)
@@ -125,19 +152,63 @@ class ConnectionPool:
             self._failed_connects += 1
 
         connection = await connect_with_backoff(self.options, on_failure=failed)
-        connection.on_push = _drop_push
+        connection.on_push = self.on_push or _drop_push
+        if self.setup is not None:
+            try:
+                await self.setup(connection)
+            except BaseException:
+                connection.close()
+                raise
+        # After setup, which may retire older connections (a new tracking redirect).
+        connection.generation = self.generation
+        connection.on_broken = self.on_broken
         self._open += 1
         self._connects += 1
         return connection
+
+    def retire_all(self) -> None:
+        """Close the idle connections and let none in use come back (their
+        tracking redirect is gone)."""
+        self.generation += 1
+        while self._idle:
+            self._discard(self._idle.pop())
+
+    def idle_connections(self) -> list[Connection]:
+        return self._idle
 
     def close(self) -> None:
         self._closed = True
         while self._idle:
             self._discard(self._idle.pop())
 
+    async def drain_idle(self) -> None:
+        """Read the pushes idle tracked connections have received (invalidations),
+        without waiting for any. A connection is taken out of the idle list while
+        it is read, so nobody acquires it meanwhile."""
+        for connection in [c for c in self._idle if c.peer_closed()]:
+            self._idle.remove(connection)
+            try:
+                await connection.receive_available(_pushes_only(connection))
+            except ConnectionError:
+                pass
+            finally:
+                if connection.reusable and not self._closed and connection.generation == self.generation:
+                    self._idle.append(connection)
+                else:
+                    self._discard(connection)
+
     async def _healthy(self, connection: Connection) -> bool:
-        if connection.broken or connection.peer_closed():
+        if connection.broken:
             return False
+        if connection.peer_closed():
+            if self.on_push is None:
+                return False
+            try:
+                await connection.receive_available(_pushes_only(connection))
+            except ConnectionError:
+                return False
+            if not connection.reusable:
+                return False
         if trio.current_time() - connection.last_used < self.options.health_check_interval:
             return True
         try:

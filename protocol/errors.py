@@ -352,6 +352,10 @@ BGSAVE_AOF_REWRITE = (
     "ERR Background append only file rewriting already in progress"
 )
 SAVE_FAILED = "ERR"
+BGSAVE_AOF_BUSY = (
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. "
+    "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."
+)
 LOADING = "LOADING Redis is loading the dataset in memory"
 MISCONF = (
     "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
@@ -360,6 +364,11 @@ MISCONF = (
     "(stop-writes-on-bgsave-error option). Please check the Redis logs for details "
     "about the RDB error."
 )
+
+
+def misconf_aof(reason: str) -> str:
+    """Redis 7.0's refusal of writes after an AOF write or fsync error (strerror text)."""
+    return f"MISCONF Errors writing to the AOF file: {reason}"
 
 
 # ---------------------------------------------------------------------------
@@ -425,6 +434,7 @@ STREAM_DOLLAR_XREADGROUP = (
 )
 STREAM_NOGROUP_READ = "NOGROUP No such key '{}' or consumer group '{}' in XREADGROUP with GROUP option"
 STREAM_NOGROUP = "NOGROUP No such key '{}' or consumer group '{}'"
+STREAM_GROUP_GONE = "NOGROUP the consumer group this client was blocked on no longer exists"
 STREAM_NOGROUP_XGROUP = "NOGROUP No such consumer group '{}' for key name '{}'"
 STREAM_XGROUP_NO_KEY = (
     "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "

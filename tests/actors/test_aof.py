@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +19,20 @@ from actors.server import Server
 from tests.actors.conftest import make_config
 
 
+async def _eventually(predicate: Callable[[], Awaitable[bool]]) -> None:
+    """Poll until ``predicate``; the deadline is real time because the work
+    waited for runs in threads (file writes), which the virtual clock outruns."""
+    deadline = time.monotonic() + 30
+    while not await predicate():
+        assert time.monotonic() < deadline
+        await trio.sleep(0.01)
+
+
 async def _wait_rewritten(client: Any) -> None:
-    with trio.fail_after(60):
-        while b"aof_rewrite_in_progress:1" in await client.call("INFO", "persistence"):
-            await trio.sleep(0.01)
+    async def done() -> bool:
+        return b"aof_rewrite_in_progress:1" not in await client.call("INFO", "persistence")
+
+    await _eventually(done)
 
 
 async def test_config_set_appendonly_yes_writes_a_base_then_increments(
@@ -34,8 +46,13 @@ async def test_config_set_appendonly_yes_writes_a_base_then_increments(
     await _wait_rewritten(client)
     await client.call("SELECT", 2)
     await client.call("SET", "after", "2")
-    await trio.sleep(1.5)
     directory = tmp_path / "appendonlydir"
+    expected = encode_command([b"SELECT", b"2"]) + encode_command([b"SET", b"after", b"2"])
+
+    async def written() -> bool:
+        return (directory / "appendonly.aof.1.incr.aof").read_bytes() == expected
+
+    await _eventually(written)
     manifest = (directory / "appendonly.aof.manifest").read_text()
     assert manifest == (
         "file appendonly.aof.1.base.rdb seq 1 type b\n"
@@ -124,3 +141,132 @@ def test_parse_commands_reports_where_and_why_it_stopped() -> None:
     commands, offset, why = parse_commands(data)
     assert commands == [[b"PING"]] and offset == len(encode_command([b"PING"])) and why == "truncated"
     assert parse_commands(b"+OK\r\n")[2] == "corrupt"
+
+
+async def _enable_aof(harness: Any) -> Any:
+    client = await harness.connect()
+    await client.call("CONFIG", "SET", "appendonly", "yes")
+    await trio.sleep(0.1)
+    await _wait_rewritten(client)
+    return client
+
+
+async def test_an_aof_write_error_refuses_writes_with_misconf_until_a_write_succeeds(
+    autojump_clock: trio.testing.MockClock, start_server: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    harness = await start_server(shards=2, dir=str(tmp_path))
+    client = await _enable_aof(harness)
+    real_write = aof_module.os.write
+    failing = [True]
+
+    def write(descriptor: int, data: Any) -> int:
+        if failing[0]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(descriptor, data)
+
+    monkeypatch.setattr(aof_module.os, "write", write)
+    assert await client.call("SET", "k", "v") == b"OK"  # appended before the write fails
+
+    async def refused() -> bool:
+        return b"aof_last_write_status:err" in await client.call("INFO", "persistence")
+
+    await _eventually(refused)
+    misconf = "MISCONF Errors writing to the AOF file: No space left on device"
+    for argv in (("SET", "other", "1"), ("DEL", "k"), ("PING",)):
+        assert (await client.call(*argv)).message == misconf
+    assert await client.call("GET", "k") == b"v"
+    assert b"aof_last_write_status:err" in await client.call("INFO", "persistence")
+    failing[0] = False
+    async def pong() -> bool:
+        return await client.call("PING") == b"PONG"
+
+    await _eventually(pong)
+    assert await client.call("SET", "other", "1") == b"OK"
+    path = tmp_path / "appendonlydir" / "appendonly.aof.1.incr.aof"
+
+    async def written() -> bool:
+        return path.read_bytes().endswith(encode_command([b"SET", b"other", b"1"]))
+
+    await _eventually(written)
+    increments = path.read_bytes()
+    assert increments.count(encode_command([b"SET", b"k", b"v"])) == 1
+    assert increments.endswith(encode_command([b"SET", b"other", b"1"]))
+
+
+async def test_bgsave_during_an_aof_rewrite_needs_schedule_and_runs_after_it(
+    autojump_clock: trio.testing.MockClock, start_server: Any, tmp_path: Path
+) -> None:
+    harness = await start_server(shards=2, dir=str(tmp_path))
+    client = await _enable_aof(harness)
+    await client.call("SET", "k", "v")
+    await client.send_commands(("BGREWRITEAOF",), ("BGSAVE",), ("BGSAVE", "SCHEDULE"))
+    replies = await client.read_replies(3)
+    assert replies[0] == b"Background append only file rewriting started"
+    assert replies[1].message == (
+        "ERR Another child process is active (AOF?): can't BGSAVE right now. "
+        "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."
+    )
+    assert replies[2] == b"Background saving scheduled"
+    async def saved() -> bool:
+        return (tmp_path / "dump.rdb").exists()
+
+    await _eventually(saved)
+
+
+async def test_the_aof_is_rewritten_automatically_when_it_doubles(
+    autojump_clock: trio.testing.MockClock, start_server: Any, tmp_path: Path
+) -> None:
+    harness = await start_server(shards=1, dir=str(tmp_path))
+    client = await _enable_aof(harness)
+    await client.call("CONFIG", "SET", "auto-aof-rewrite-min-size", "4096")
+    assert await client.call("CONFIG", "GET", "auto-aof-rewrite-percentage") == [
+        b"auto-aof-rewrite-percentage", b"100"
+    ]
+    directory = tmp_path / "appendonlydir"
+    await client.call("SET", "k", "x" * 2000)
+    await trio.sleep(3)
+    assert (directory / "appendonly.aof.1.incr.aof").exists()  # below the minimum size
+    for index in range(3):
+        await client.call("SET", "k", "x" * 2000)
+    async def rewritten() -> bool:
+        return (directory / "appendonly.aof.2.base.rdb").exists()
+
+    await _eventually(rewritten)
+
+
+def test_boot_reverts_a_transaction_torn_before_exec(tmp_path: Path) -> None:
+    directory = tmp_path / "appendonlydir"
+    directory.mkdir()
+    (directory / "appendonly.aof.manifest").write_text("file appendonly.aof.1.incr.aof seq 1 type i\n")
+    before = encode_command([b"SET", b"a", b"1"]) + encode_command([b"MULTI"]) + encode_command(
+        [b"SET", b"b", b"2"]
+    ) + encode_command([b"EXEC"])
+    torn = encode_command([b"MULTI"]) + encode_command([b"SET", b"a", b"changed"]) + encode_command(
+        [b"SET", b"c", b"3"]
+    )[:-4]
+    (directory / "appendonly.aof.1.incr.aof").write_bytes(before + torn)
+    for tail in (torn, torn[: len(encode_command([b"MULTI"])) + 5]):
+        (directory / "appendonly.aof.1.incr.aof").write_bytes(before + tail)
+        server = _boot(tmp_path)
+        assert server.load_data() is False
+        data = {}
+        for shard in server.runtime.shards:
+            data.update(shard.keyspace.db(0).data)
+        assert data == {b"a": b"1", b"b": b"2"}
+        assert (directory / "appendonly.aof.1.incr.aof").read_bytes() == before
+
+
+def test_boot_refuses_a_torn_tail_with_aof_load_truncated_no(tmp_path: Path) -> None:
+    directory = tmp_path / "appendonlydir"
+    directory.mkdir()
+    (directory / "appendonly.aof.manifest").write_text("file appendonly.aof.1.incr.aof seq 1 type i\n")
+    good = encode_command([b"SET", b"a", b"1"])
+    (directory / "appendonly.aof.1.incr.aof").write_bytes(good + good[:-2])
+    config = make_config(2, dir=str(tmp_path), appendonly=True, **{"aof-load-truncated": False})
+    server = Server(config, clock=WallClock())
+    with pytest.raises(AofError, match=f"Unexpected end of file .* at offset {len(good)}"):
+        server.aof.load_at_boot(server.runtime.shards, server.runtime.router, 0)
+    assert (directory / "appendonly.aof.1.incr.aof").read_bytes() == good + good[:-2]

@@ -72,3 +72,15 @@ def test_monitor_skips_admin_commands_and_shows_exec_after_its_commands(
     )
     assert shown == [b'0 "MULTI"', b'0 "GET" "k"', b'0 "EXEC"', b'1 "SELECT" "1"', b'1 "PING"']
     client.close()
+
+
+def test_reset_leaves_monitor_mode(server: RunningServer, r: redis.Redis) -> None:
+    monitor = RawConnection(server.port)
+    monitor.send(command("MONITOR"))
+    assert monitor.read_line() == b"+OK\r\n"
+    monitor.send(command("RESET"))
+    assert monitor.read_line() == b"+RESET\r\n"
+    r.set("after-reset", "1")
+    monitor.send(command("PING"))
+    assert monitor.read_line() == b"+PONG\r\n"
+    monitor.close()

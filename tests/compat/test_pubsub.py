@@ -298,3 +298,53 @@ def test_client_output_buffer_limit_refuses_bad_values(r: redis.Redis, value: st
     assert str(raised.value) == (
         f"CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - {reason}"
     )
+
+
+# -- CLIENT LIST / CLIENT KILL see subscribers ----------------------------------------
+def subscribed_raw(server: RunningServer, resp3: bool = False) -> tuple[RawConnection, int]:
+    """A raw client subscribed to 2 channels, 1 pattern and 1 shard channel; its id."""
+    conn = RawConnection(server.port)
+    conn.send(command("CLIENT", "ID"))
+    client_id = int(conn.read_line()[1:])
+    if resp3:
+        conn.send(command("HELLO", "3") + command("PING", "hello-done"))
+        while b"hello-done" not in conn.buffer:
+            conn.buffer += conn.sock.recv(65536)
+        conn.buffer = b""
+    conn.send(command("SUBSCRIBE", "c1", "c2") + command("PSUBSCRIBE", "p*") + command("SSUBSCRIBE", "s1"))
+    while not conn.buffer.endswith(b"$2\r\ns1\r\n:1\r\n"):  # the last confirmation
+        conn.buffer += conn.sock.recv(65536)
+    conn.buffer = b""
+    return conn, client_id
+
+
+def client_fields(r: redis.Redis, client_id: int) -> dict[str, str]:
+    line = r.execute_command("CLIENT", "LIST", "ID", str(client_id))
+    text = line.decode() if isinstance(line, bytes) else str(line)
+    return dict(field.split("=", 1) for field in text.strip().split(" "))
+
+
+@pytest.mark.parametrize("resp3", [False, True], ids=["resp2", "resp3"])
+def test_client_list_counts_subscriptions_by_kind_and_flags_the_subscriber(
+    server: RunningServer, r: redis.Redis, resp3: bool
+) -> None:
+    conn, client_id = subscribed_raw(server, resp3)
+    fields = client_fields(r, client_id)
+    assert (fields["sub"], fields["psub"], fields["ssub"], fields["flags"]) == ("2", "1", "1", "P")
+    conn.send(command("UNSUBSCRIBE") + command("PUNSUBSCRIBE") + command("SUNSUBSCRIBE") + command("PING", "x"))
+    while b"x\r\n" not in conn.buffer:
+        conn.buffer += conn.sock.recv(65536)
+    fields = client_fields(r, client_id)
+    assert (fields["sub"], fields["psub"], fields["ssub"], fields["flags"]) == ("0", "0", "0", "N")
+    conn.close()
+
+
+def test_client_list_and_kill_type_pubsub_pick_subscribers_only(server: RunningServer, r: redis.Redis) -> None:
+    conn, client_id = subscribed_raw(server)
+    listed = r.execute_command("CLIENT", "LIST", "TYPE", "pubsub")
+    text = listed.decode() if isinstance(listed, bytes) else str(listed)
+    assert [line.split(" ", 1)[0] for line in text.strip().splitlines()] == [f"id={client_id}"]
+    assert r.execute_command("CLIENT", "KILL", "TYPE", "pubsub") == 1
+    assert conn.is_closed()
+    assert r.execute_command("CLIENT", "KILL", "TYPE", "pubsub") == 0
+    assert r.ping()

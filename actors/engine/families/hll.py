@@ -66,9 +66,8 @@ def pfadd(ctx: ExecContext, argv: list[bytes]) -> Any:
         value = _writable(ctx, key, found)
     limit = _sparse_max_bytes(ctx)
     try:
-        for element in argv[2:]:
-            if hll.add(value, element, limit):
-                updated = True
+        if hll.add_many(value, argv[2:], limit):
+            updated = True
     except hll.CorruptHLL:
         raise CommandError(errors.HLL_INVALID) from None
     if not updated:
@@ -81,15 +80,12 @@ def pfadd(ctx: ExecContext, argv: list[bytes]) -> Any:
 @command("pfcount")
 def pfcount(ctx: ExecContext, argv: list[bytes]) -> Any:
     if len(argv) > 2:
-        maxima = [0] * hll.REGISTERS
-        for key in argv[1:]:
-            value = _lookup_hll(ctx, key)
-            if value is None:
-                continue
-            try:
-                hll.merge_into(maxima, value)
-            except hll.CorruptHLL:
-                raise CommandError(errors.HLL_INVALID) from None
+        # A generator: Redis checks and merges key by key, so errors come in key order.
+        values = (value for value in (_lookup_hll(ctx, key) for key in argv[1:]) if value is not None)
+        try:
+            maxima = hll.merged_registers(values)
+        except hll.CorruptHLL:
+            raise CommandError(errors.HLL_INVALID) from None
         return hll.estimate(hll.histogram_of(maxima))
     key = argv[1]
     found = _lookup_hll(ctx, key)
@@ -110,7 +106,7 @@ def pfcount(ctx: ExecContext, argv: list[bytes]) -> Any:
 
 @command("pfmerge")
 def pfmerge(ctx: ExecContext, argv: list[bytes]) -> Any:
-    maxima = [0] * hll.REGISTERS
+    maxima = bytes(hll.REGISTERS)
     use_dense = False
     for key in argv[1:]:
         value = _lookup_hll(ctx, key)
@@ -118,7 +114,7 @@ def pfmerge(ctx: ExecContext, argv: list[bytes]) -> Any:
             continue
         use_dense = use_dense or hll.encoding(value) == hll.DENSE
         try:
-            hll.merge_into(maxima, value)
+            maxima = hll.merge_registers(maxima, value)
         except hll.CorruptHLL:
             raise CommandError(errors.HLL_INVALID) from None
     destination = argv[1]

@@ -344,10 +344,10 @@ def _range_generic(ctx: ExecContext, argv: list[bytes], reverse: bool) -> Any:
 @command("xdel")
 def xdel(ctx: ExecContext, argv: list[bytes]) -> Any:
     key = argv[1]
-    ids = [parse_id(raw, strict=True) for raw in argv[2:]]
     stream = stream_for_write(ctx, key)
     if stream is None:
         return 0
+    ids = [parse_id(raw, strict=True) for raw in argv[2:]]
     deleted = sum(1 for entry_id in ids if stream.delete(entry_id))
     if deleted:
         ctx.touch(key)

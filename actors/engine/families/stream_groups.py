@@ -21,7 +21,7 @@ from typing import Any
 
 from protocol import errors
 from protocol.errors import CommandError
-from protocol.resp.values import NULL_ARRAY, OK, SimpleString
+from protocol.resp.values import NULL_ARRAY, OK, ErrorReply, SimpleString
 
 from actors.engine.args import parse_int
 from actors.engine.blocking import BlockOn
@@ -313,10 +313,29 @@ def xgroup_destroy(ctx: ExecContext, argv: list[bytes]) -> Any:
     assert stream is not None
     if stream.groups.pop(argv[3], None) is None:
         return 0
+    _answer_readers_of_a_destroyed_group(ctx, argv[2], argv[3])
     ctx.touch(argv[2])
     ctx.notify("t", "xgroup-destroy", argv[2])
     ctx.propagate(list(argv))
     return 1
+
+
+def _answer_readers_of_a_destroyed_group(ctx: ExecContext, key: bytes, group_name: bytes) -> None:
+    """Redis answers an XREADGROUP blocked on a group that XGROUP DESTROY
+    removed with its own NOGROUP text (a re-run would give the ordinary one)."""
+    for blocked in list(ctx.db.blocked.get(key, ())):
+        if blocked.name == "xreadgroup" and _group_of(blocked.argv) == group_name and blocked.claim():
+            blocked.deliver(ErrorReply(errors.STREAM_GROUP_GONE))
+
+
+def _group_of(argv: list[bytes]) -> bytes | None:
+    for position in range(1, len(argv) - 2):
+        option = argv[position].upper()
+        if option == b"STREAMS":
+            break
+        if option == b"GROUP":
+            return argv[position + 1]
+    return None
 
 
 @command("xgroup|createconsumer")
@@ -499,7 +518,7 @@ def xclaim(ctx: ExecContext, argv: list[bytes]) -> Any:
 @command("xautoclaim")
 def xautoclaim(ctx: ExecContext, argv: list[bytes]) -> Any:
     key, group_name = argv[1], argv[2]
-    stream, group = find_group(ctx, key, group_name)
+    # Redis parses every argument before it looks at the key.
     min_idle = max(parse_int(argv[4], errors.STREAM_XAUTOCLAIM_MIN_IDLE), 0)
     start, exclusive = parse_interval(argv[5], 0)
     if exclusive:
@@ -521,6 +540,7 @@ def xautoclaim(ctx: ExecContext, argv: list[bytes]) -> Any:
         else:
             raise CommandError(errors.SYNTAX)
         position += 1
+    stream, group = find_group(ctx, key, group_name)
     now = ctx.now_ms
     attempts = count * _AUTOCLAIM_ATTEMPTS_FACTOR
     consumer = None
