@@ -7,6 +7,7 @@ nothing special:
     SimpleString      status reply (``+OK``)
     int               integer (``bool`` is a RESP3 boolean, RESP2 integer 1/0)
     float             RESP3 double; RESP2 bulk string in Redis's ``%.17g`` form
+    Double            RESP3 double with the caller's digits; RESP2 bulk string
     None              null (RESP2 ``$-1``)
     NULL_ARRAY        null where Redis 2 replies ``*-1`` (RESP3 ``_``)
     list / tuple      array
@@ -31,6 +32,13 @@ import attrs
 
 class SimpleString(bytes):
     """A status reply: written as ``+<text>\\r\\n``."""
+
+    __slots__ = ()
+
+
+class Double(bytes):
+    """A double already formatted by the caller (e.g. Redis's ``%.17Lf`` digits
+    for coordinates): ``,<text>`` in RESP3, a bulk string in RESP2."""
 
     __slots__ = ()
 

@@ -26,6 +26,7 @@ from protocol.resp.values import (
     NULL_ARRAY,
     Attribute,
     BigNumber,
+    Double,
     ErrorReply,
     Push,
     RespSet,
@@ -112,6 +113,11 @@ def _write(pieces: list[bytes], value: Any, resp3: bool) -> None:
             append(b"#t\r\n" if value else b"#f\r\n")
         else:
             append(b":1\r\n" if value else b":0\r\n")
+    elif kind is Double:
+        if resp3:
+            append(b",%b\r\n" % value)
+        else:
+            append(b"$%d\r\n%b\r\n" % (len(value), value))
     elif kind is float:
         text = format_double(value)
         if resp3:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from protocol.resp.values import NULL_ARRAY
+from protocol.resp.values import NULL_ARRAY, Double
 
 from actors.engine import dispatch
 from actors.engine.context import ExecContext
@@ -73,14 +73,14 @@ def test_geoadd_is_zadd_with_geohash_scores_and_propagates_as_zadd() -> None:
     assert ctx.propagated == [(0, [b"ZADD", b"g", b"3479099956230698", b"Palermo"])]
 
 
-def test_geopos_in_resp3_gives_doubles_and_null_for_a_missing_member() -> None:
+def test_geopos_gives_doubles_with_redis_digits_and_null_for_a_missing_member() -> None:
     ctx = make_context()
     ctx.client.resp3 = True
     run(ctx, "GEOADD", "g", "13.361389", "38.115556", "Palermo")
-    assert run(ctx, "GEOPOS", "g", "Palermo", "nobody") == [
-        [13.36138933897018433, 38.11555639549629859],
-        NULL_ARRAY,
-    ]
+    (position, missing) = run(ctx, "GEOPOS", "g", "Palermo", "nobody")
+    assert position == [b"13.36138933897018433", b"38.11555639549629859"]
+    assert all(type(coordinate) is Double for coordinate in position)
+    assert missing is NULL_ARRAY
 
 
 def test_geosearch_with_count_sorts_ascending_by_default() -> None:

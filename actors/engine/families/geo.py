@@ -23,7 +23,7 @@ import attrs
 
 from protocol import errors
 from protocol.errors import CommandError
-from protocol.resp.values import NULL_ARRAY
+from protocol.resp.values import Double, NULL_ARRAY
 
 from actors.engine.args import parse_float, parse_int
 from actors.engine.context import ExecContext
@@ -55,15 +55,10 @@ def _unit(raw: bytes) -> float:
 
 
 def _coordinates(ctx: ExecContext, score: float) -> list[Any]:
-    """[longitude, latitude]: RESP2 bulk strings in Redis's ``%.17Lf`` form;
-    RESP3 doubles, which Redis writes with the same digits. The writer here
-    prints ``%.17g``, so the double sent is the one Redis's text reads as
-    (17 decimals cut a tiny coordinate's precision)."""
+    """[longitude, latitude] in Redis's ``%.17Lf`` digits: RESP2 bulk strings,
+    RESP3 doubles carrying the same text."""
     longitude, latitude = geohash.decode(score)
-    texts = [geohash.format_coordinate(longitude), geohash.format_coordinate(latitude)]
-    if ctx.resp3:
-        return [float(text) for text in texts]
-    return texts
+    return [Double(geohash.format_coordinate(longitude)), Double(geohash.format_coordinate(latitude))]
 
 
 # -- GEOADD / GEOPOS / GEODIST / GEOHASH -------------------------------------------
