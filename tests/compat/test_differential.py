@@ -5,6 +5,8 @@ output depends on time or order); KEYS is compared as a sorted list."""
 
 from __future__ import annotations
 
+import os
+
 import redis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -61,9 +63,12 @@ class SideBySide(RuleBasedStateMachine):
     def set(self, key, value, options) -> None:
         self.same(b"SET", key, value, *options)
 
+    # OBJECT ENCODING stays out of the random mix: shardis stores plain bytes, so
+    # a whole-number INCRBYFLOAT result reports "int" where Redis says "embstr"
+    # (the documented difference in test_keys.py, checked there case by case).
     @rule(command=st.sampled_from([b"GET", b"STRLEN", b"GETDEL", b"INCR", b"DECR", b"TYPE",
-                                   b"EXISTS", b"DEL", b"UNLINK", b"TOUCH", b"PERSIST", b"TTL",
-                                   b"OBJECT ENCODING"]), key=keys)
+                                   b"EXISTS", b"DEL", b"UNLINK", b"TOUCH", b"PERSIST", b"TTL"]),
+          key=keys)
     def one_key(self, command, key) -> None:
         self.same(*command.split(), key)
 
@@ -133,7 +138,7 @@ class SideBySide(RuleBasedStateMachine):
 
 
 SideBySide.TestCase.settings = settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("DIFFERENTIAL_EXAMPLES", "40")),
     stateful_step_count=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -7,6 +7,8 @@ datasets must have the same DEBUG DIGEST."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import redis
 from hypothesis import HealthCheck, settings
@@ -193,7 +195,7 @@ class CollectionsSideBySide(RuleBasedStateMachine):
 
 
 CollectionsSideBySide.TestCase.settings = settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("DIFFERENTIAL_EXAMPLES", "40")),
     stateful_step_count=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
