@@ -15,7 +15,6 @@ evicted scan restarts its snapshot at the same position.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from protocol import errors
@@ -26,12 +25,12 @@ from actors.engine.args import Args, parse_int
 from actors.engine.context import ExecContext
 from actors.engine.dispatch import command
 from actors.engine.glob import compile_glob
+from actors.engine.scan import parse_cursor
 from actors.engine.values import clear_access, swap_access, type_name
 
 MAX_SCANS = 256
 SCAN_ID_BITS = 16
 SCAN_ID_MASK = (1 << SCAN_ID_BITS) - 1
-UINT64_MAX = (1 << 64) - 1
 
 
 @command("dbsize")
@@ -86,19 +85,6 @@ def keys(ctx: ExecContext, argv: list[bytes]) -> Any:
 @command("randomkey")
 def randomkey(ctx: ExecContext, argv: list[bytes]) -> Any:
     return ctx.db.random_key()
-
-
-_CURSOR = re.compile(rb"([+-]?)([0-9]+)")
-
-
-def parse_cursor(raw: bytes) -> int:
-    """As Redis's ``strtoul``: an optional sign, decimal digits, at most 2**64-1;
-    a negative cursor wraps around (``-1`` is 2**64-1)."""
-    match = _CURSOR.fullmatch(raw)
-    if match is None or int(match.group(2)) > UINT64_MAX:
-        raise CommandError(errors.INVALID_CURSOR)
-    value = int(match.group(2))
-    return (-value) & UINT64_MAX if match.group(1) == b"-" else value
 
 
 @command("scan")
