@@ -194,3 +194,22 @@ def test_lcs(ctx, options, reply) -> None:
 )
 def test_counters_and_arity(ctx, argv, reply) -> None:
     assert run(ctx, *argv) == reply
+
+
+@pytest.mark.parametrize(
+    "argv, propagated",
+    [
+        (["INCR", "n"], [b"INCR", b"n"]),
+        (["DECR", "n"], [b"DECR", b"n"]),
+        (["INCRBY", "n", "5"], [b"INCRBY", b"n", b"5"]),
+        (["DECRBY", "n", "5"], [b"DECRBY", b"n", b"5"]),
+        (["INCRBYFLOAT", "n", "1.5"], [b"SET", b"n", b"11.5", b"KEEPTTL"]),
+    ],
+)
+def test_counters_propagate_as_redis_does(ctx, argv, propagated) -> None:
+    """INCR and friends replay to the same result, so Redis propagates them as
+    they came; INCRBYFLOAT's float formatting might not, so it becomes a SET."""
+    run(ctx, "SET", "n", "10")
+    ctx.propagated.clear()
+    run(ctx, *argv)
+    assert ctx.propagated == [(0, propagated)]

@@ -256,17 +256,17 @@ def strlen(ctx: ExecContext, argv: list[bytes]) -> Any:
 
 @command("incr")
 def incr(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return incr_generic(ctx, argv[1], 1)
+    return incr_generic(ctx, argv, 1)
 
 
 @command("decr")
 def decr(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return incr_generic(ctx, argv[1], -1)
+    return incr_generic(ctx, argv, -1)
 
 
 @command("incrby")
 def incrby(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return incr_generic(ctx, argv[1], parse_int(argv[2]))
+    return incr_generic(ctx, argv, parse_int(argv[2]))
 
 
 @command("decrby")
@@ -274,10 +274,13 @@ def decrby(ctx: ExecContext, argv: list[bytes]) -> Any:
     delta = parse_int(argv[2])
     if delta == INT64_MIN:
         raise CommandError(errors.DECR_MIN)
-    return incr_generic(ctx, argv[1], -delta)
+    return incr_generic(ctx, argv, -delta)
 
 
-def incr_generic(ctx: ExecContext, key: bytes, delta: int) -> int:
+def incr_generic(ctx: ExecContext, argv: list[bytes], delta: int) -> int:
+    """INCR, DECR, INCRBY, DECRBY: replicas and the AOF get the command itself
+    (it replays to the same result), as Redis propagates it."""
+    key = argv[1]
     value = lookup_string(ctx, key)
     current = 0 if value is None else parse_int(bytes(value))
     result = current + delta
@@ -286,7 +289,7 @@ def incr_generic(ctx: ExecContext, key: bytes, delta: int) -> int:
     ctx.db.store(key, str(result).encode())
     note_access(ctx, key)
     ctx.touch(key)
-    ctx.propagate([b"SET", key, str(result).encode(), b"KEEPTTL"])
+    ctx.propagate(argv)
     ctx.notify("$", "incrby", key)
     return result
 
