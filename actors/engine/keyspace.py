@@ -57,8 +57,6 @@ class Database:
     watched: dict[bytes, WatchEntry] = attrs.field(factory=dict)
     blocked: dict[bytes, Any] = attrs.field(factory=dict)  # key -> deque of BlockedClient
     access: dict[bytes, int] = attrs.field(factory=dict)  # key -> last access, unix seconds
-    scans: dict[int, list[bytes]] = attrs.field(factory=dict)
-    next_scan_id: int = 1
     # hashes with field TTLs (Redis 7.4), for the active expiry cycle
     field_expiry: FieldExpiryIndex = attrs.field(factory=FieldExpiryIndex)
 
@@ -147,7 +145,6 @@ class Database:
         self.expires = {}
         self.ttl_keys = []
         self.ttl_positions = {}
-        self.scans = {}
         self.field_expiry = FieldExpiryIndex()
 
     def _forget_ttl(self, key: bytes) -> None:

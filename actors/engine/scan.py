@@ -101,12 +101,15 @@ def parse_scan_options(argv: list[bytes], cursor_index: int, *, allow_type: bool
 
 
 def scan_step(
-    snapshots: ScanSnapshots, members: Callable[[], Sequence[Any]], size: int, options: ScanOptions
+    snapshots: ScanSnapshots, members: Callable[[], Sequence[Any]], size: int, options: ScanOptions,
+    *, whole_when_small: bool = True,
 ) -> tuple[int, list[Any]]:
     """One SCAN step over a container of ``size`` members: (next cursor, members
-    to consider). The caller filters them (liveness, MATCH, TYPE)."""
+    to consider). The caller filters them (liveness, MATCH, TYPE). A container
+    of at most COUNT members comes back whole unless ``whole_when_small`` is
+    off (the keyspace, which Redis never keeps compact)."""
     cursor = options.cursor
-    if size <= options.count:
+    if whole_when_small and size <= options.count:
         # Redis returns a compact container whole, whatever the cursor.
         return 0, list(members())
     position, snapshot_id = cursor >> SNAPSHOT_ID_BITS, cursor & SNAPSHOT_ID_MASK

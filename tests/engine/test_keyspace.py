@@ -166,13 +166,12 @@ def test_removing_a_ttl_from_the_middle_of_the_index_moves_the_last_key_into_its
     assert db.ttl_positions == {b"c": 0, b"b": 1}
 
 
-def test_clear_empties_data_ttls_and_scans() -> None:
+def test_clear_empties_data_and_ttls() -> None:
     db = make_db()
     db.store(b"k", b"v")
     db.set_expire(b"k", NOW + 1)
-    db.scans[1] = [b"k"]
     db.clear()
-    assert (db.data, db.expires, db.ttl_keys, db.ttl_positions, db.scans) == ({}, {}, [], {}, {})
+    assert (db.data, db.expires, db.ttl_keys, db.ttl_positions) == ({}, {}, [], {})
 
 
 KEYS = st.sampled_from([b"a", b"b", b"c", b"d", b"e", b"f"])
@@ -507,7 +506,7 @@ def test_scan_returns_every_key_once_in_count_sized_steps() -> None:
     found, calls = scan_all(ctx, 10)
     assert sorted(found) == sorted(keyspace.db(0).data) and len(found) == 25
     assert calls == 3
-    assert keyspace.db(0).scans == {}  # a finished scan drops its snapshot
+    assert not keyspace.scan_snapshots.snapshots  # a finished scan drops its snapshot
 
 
 def test_scan_returns_keys_present_throughout_despite_concurrent_writes() -> None:
@@ -549,9 +548,24 @@ def test_scan_with_an_evicted_snapshot_restarts_from_a_new_snapshot_at_the_same_
     ctx = ExecContext(keyspace, db)
     load_families()
     cursor, first = HANDLERS["scan"](ctx, [b"SCAN", b"0", b"COUNT", b"2"])
-    db.scans.clear()
+    keyspace.scan_snapshots.snapshots.clear()
     rest: list[bytes] = []
     while cursor:
         cursor, keys = HANDLERS["scan"](ctx, [b"SCAN", b"%d" % cursor, b"COUNT", b"2"])
         rest.extend(keys)
     assert first + rest == [b"k%d" % index for index in range(6)]
+
+
+def test_scan_keeps_walking_its_snapshot_when_the_database_shrinks_below_count() -> None:
+    """A compact hash comes back whole on any cursor; the keyspace never does,
+    so a client mid-scan gets no key twice."""
+    keyspace = make_keyspace(1)
+    db = keyspace.db(0)
+    fill(db, 6, None)
+    ctx = ExecContext(keyspace, db)
+    load_families()
+    cursor, first = HANDLERS["scan"](ctx, [b"SCAN", b"0", b"COUNT", b"4"])
+    for key in (b"k3", b"k4", b"k5"):
+        db.delete(key)
+    cursor, rest = HANDLERS["scan"](ctx, [b"SCAN", b"%d" % cursor, b"COUNT", b"4"])
+    assert (first, rest, cursor) == ([b"k0", b"k1", b"k2", b"k3"], [], 0)

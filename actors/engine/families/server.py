@@ -5,12 +5,11 @@ Each runs on every shard (scope ALL_SHARDS); the router merges the replies
 by the spec's response policy. SCAN here takes and returns a shard-local
 cursor; the router folds the shard id into the cursor the client sees.
 
-SCAN's shard-local cursor: Python dicts offer no stable position that
-survives inserts and deletes, so cursor 0 takes a snapshot of the key list
-(one pointer per key) and later cursors are ``position << 16 | scan id``.
-Every key present for the whole scan is in the snapshot, so Redis's
-guarantee holds. At most ``MAX_SCANS`` snapshots are kept per database; an
-evicted scan restarts its snapshot at the same position.
+SCAN's shard-local cursor comes from ``engine/scan.py`` like HSCAN's: cursor
+0 takes a snapshot of the key list (one pointer per key) and later cursors
+name the snapshot and the position in it. Unlike a compact hash, the main
+dictionary is never returned whole on a later cursor: a client mid-scan
+keeps walking its snapshot.
 """
 
 from __future__ import annotations
@@ -21,16 +20,12 @@ from protocol import errors
 from protocol.errors import CommandError
 from protocol.resp.values import OK
 
-from actors.engine.args import Args, parse_int
+from actors.engine.args import parse_int
 from actors.engine.context import ExecContext
 from actors.engine.dispatch import command
 from actors.engine.glob import compile_glob
-from actors.engine.scan import parse_cursor
+from actors.engine.scan import parse_scan_options, scan_step
 from actors.engine.values import clear_access, swap_access, type_name
-
-MAX_SCANS = 256
-SCAN_ID_BITS = 16
-SCAN_ID_MASK = (1 << SCAN_ID_BITS) - 1
 
 
 @command("dbsize")
@@ -90,45 +85,20 @@ def randomkey(ctx: ExecContext, argv: list[bytes]) -> Any:
 @command("scan")
 def scan(ctx: ExecContext, argv: list[bytes]) -> Any:
     """``SCAN local-cursor [MATCH p] [COUNT n] [TYPE t]`` on this shard."""
-    cursor = parse_cursor(argv[1])
-    count = 10
-    pattern = type_filter = None
-    args = Args(argv, 2)
-    while args:
-        option = args.next_keyword()
-        if option == b"MATCH" and args:
-            pattern = args.next()
-        elif option == b"COUNT" and args:
-            count = parse_int(args.next())
-            if count < 1:
-                raise CommandError(errors.SYNTAX)
-        elif option == b"TYPE" and args:
-            type_filter = args.next().lower()
-        else:
-            raise CommandError(errors.SYNTAX)
+    options = parse_scan_options(argv, 1, allow_type=True)
     db = ctx.db
-    position, scan_id = cursor >> SCAN_ID_BITS, cursor & SCAN_ID_MASK
-    snapshot = db.scans.get(scan_id) if cursor else None
-    if snapshot is None:
-        snapshot = list(db.data)
-        scan_id = db.next_scan_id
-        db.next_scan_id = db.next_scan_id % SCAN_ID_MASK + 1
-        db.scans.pop(scan_id, None)
-        db.scans[scan_id] = snapshot
-        while len(db.scans) > MAX_SCANS:
-            del db.scans[next(iter(db.scans))]
-    matches = compile_glob(pattern) if pattern is not None else None
+    cursor, batch = scan_step(
+        ctx.keyspace.scan_snapshots, lambda: list(db.data), len(db.data), options, whole_when_small=False
+    )
+    matches = options.matcher()
+    wanted_type = options.type_name
     found = []
-    end = min(position + count, len(snapshot))
-    for key in snapshot[position:end]:
+    for key in batch:
         if not db.is_alive(key):
             continue
         if matches is not None and not matches(key):
             continue
-        if type_filter is not None and type_name(db.data[key]) != type_filter:
+        if wanted_type is not None and type_name(db.data[key]) != wanted_type:
             continue
         found.append(key)
-    if end >= len(snapshot):
-        db.scans.pop(scan_id, None)
-        return [0, found]
-    return [end << SCAN_ID_BITS | scan_id, found]
+    return [cursor, found]
