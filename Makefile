@@ -27,13 +27,14 @@ test: test-deps
 	SHARDIS_SHARDS=1 $(BIN)/python -m pytest tests/compat
 	SHARDIS_SHARDS=4 SHARDIS_COMPAT_TARGETS=shardis $(BIN)/python -m pytest tests/compat
 	$(BIN)/python examples/run_all.py
-	$(BIN)/python tests/benchmarks/compare_redis.py --smoke
+	$(BIN)/python tests/benchmarks/compare_redis.py --smoke --out .pytest_cache/bench-smoke
 
 compat: test-deps
 	$(BIN)/python -m pytest tests/compat
 
 bench: test-deps
-	$(BIN)/python tests/benchmarks/compare_redis.py
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python tests/benchmarks/compare_redis.py --out docs/performance
 
 docs: venv
 	$(BIN)/python -m protocol.commands.docgen

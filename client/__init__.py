@@ -10,6 +10,7 @@ See docs/client.md. Never imports ``actors`` or ``web`` (DESIGN §2).
 from __future__ import annotations
 
 from .cache import CacheConfig, CacheStatistics
+from .cluster import RoutingStatistics
 from .core import Client, open_client
 from .errors import (
     AskError,
@@ -53,6 +54,7 @@ __all__ = [
     "ReadOnlyError",
     "RedisError",
     "ResponseError",
+    "RoutingStatistics",
     "Subscription",
     "TimeoutError",
     "WatchError",

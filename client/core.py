@@ -8,7 +8,8 @@ raised as its :class:`~client.errors.ResponseError`; any other reply is converte
 (:mod:`client.replies`) and passed through the method's callback. With
 ``command_timeout`` each command runs under ``trio.fail_after``; a command that
 times out raises :class:`~client.errors.TimeoutError` and its connection is
-closed, because its reply may still come.
+closed, because its reply may still come. A ``-MOVED``/``-ASK`` reply is followed
+to the node it names (:mod:`client.cluster`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from protocol.commands.table import lookup_full
 from protocol.resp import ErrorReply, encode_command
 
 from .cache import CacheConfig, CacheStatistics, ClientCache, key_bytes
+from .cluster import ASKING, RoutingStatistics, SlotRouting, is_redirect
 from .commands import Commands
-from .errors import ConnectionError, TimeoutError, WatchError, error_from_reply
+from .errors import ConnectionError, MovedError, TimeoutError, WatchError, error_from_reply
 from .generated import install
 from .options import ConnectionOptions, parse_url
 from .pipeline import Pipeline
@@ -42,11 +44,13 @@ class Client(Commands):
     options: ConnectionOptions
     pool: ConnectionPool
     tracker: Tracker | None = None
+    routing: SlotRouting = attrs.field(init=False)
     _convert: Callable[[Any], Any] = attrs.field(init=False)
     _retried_reads: int = attrs.field(default=0, init=False)
 
     def __attrs_post_init__(self) -> None:
         self._convert = converter(self.options.decode, self.options.encoding)
+        self.routing = SlotRouting(self.options, self.pool, self.pool.max_size)
 
     def statistics(self) -> Any:
         return self.pool.statistics()
@@ -54,6 +58,10 @@ class Client(Commands):
     def cache_statistics(self) -> CacheStatistics | None:
         """Hits, misses, invalidations ... of the client-side cache (None without one)."""
         return None if self.tracker is None else self.tracker.cache.statistics()
+
+    def routing_statistics(self) -> RoutingStatistics:
+        """Slots known to live on other nodes, their pools, redirects followed."""
+        return self.routing.statistics()
 
     @property
     def retried_reads(self) -> int:
@@ -65,7 +73,8 @@ class Client(Commands):
 
     async def _execute(self, callback: Callback | None, args: tuple[Any, ...]) -> Any:
         tracker = self.tracker
-        if tracker is not None:
+        # Invalidations come from the URL's node only: once redirected, no caching.
+        if tracker is not None and not self.routing.slots:
             key = tracker.cache.cache_key(args)
             if key is not None:
                 return await self._cached(tracker, key, callback, args)
@@ -89,6 +98,7 @@ class Client(Commands):
             hit, reply, key = False, None, b""
         if not hit:
             token = cache.begin(key)
+            redirects = self.routing.moved + self.routing.asked
             try:
                 reply = await self._request(args)
             except BaseException:
@@ -97,6 +107,10 @@ class Client(Commands):
             if type(reply) is ErrorReply:
                 cache.abandon(key, token)
                 raise error_from_reply(reply)
+            if self.routing.moved + self.routing.asked != redirects:
+                # Maybe answered by another node, whose invalidations never reach us.
+                cache.abandon(key, token)
+                key = b""
             if key:
                 cache.finish(key, args, token, reply, trio.current_time())
         value = self._convert(reply)
@@ -107,15 +121,48 @@ class Client(Commands):
         retry = self.options.retry_reads and _retryable(args)
         timeout = self.options.command_timeout
         if timeout is None:
-            return await self._round_trip(request, retry)
+            return await self._routed(args, request, retry)
         try:
             with trio.fail_after(timeout):
-                return await self._round_trip(request, retry)
+                return await self._routed(args, request, retry)
         except trio.TooSlowError as error:
             raise TimeoutError(f"{args[0]} timed out after {timeout} s") from error
 
-    async def _round_trip(self, request: bytes, retry: bool = False) -> Any:
-        pool = self.pool
+    async def _routed(self, args: tuple[Any, ...], request: bytes, retry: bool) -> Any:
+        pool = self.routing.pool_for(args) if self.routing.slots else self.pool
+        reply = await self._round_trip(pool, request, retry)
+        if type(reply) is ErrorReply and is_redirect(reply):
+            reply = await self._follow_redirects(reply, request, retry)
+        return reply
+
+    async def _follow_redirects(self, reply: ErrorReply, request: bytes, retry: bool = False) -> Any:
+        """Send ``request`` where each MOVED/ASK points, ``max_redirects`` times at
+        most; the last reply is returned (a redirect still, when they ran out)."""
+        for _ in range(self.options.max_redirects):
+            target = self.routing.follow(reply)
+            if target is None:
+                return reply
+            pool, asking = target
+            if asking:
+                reply = await self._asking(pool, request)
+            else:
+                reply = await self._round_trip(pool, request, retry)
+            if not is_redirect(reply):
+                return reply
+        return reply
+
+    async def _asking(self, pool: ConnectionPool, request: bytes) -> Any:
+        """ASKING and ``request`` in one write on one connection; the request's reply
+        (ASKING's +OK only opens the migrating slot for that next command)."""
+        connection = await pool.acquire()
+        try:
+            await connection.send(ASKING + request, 2)
+            await connection.read_reply()
+            return await connection.read_reply()
+        finally:
+            pool.release(connection)
+
+    async def _round_trip(self, pool: ConnectionPool, request: bytes, retry: bool = False) -> Any:
         connection = await pool.acquire()
         try:
             return await connection.request(request)
@@ -165,18 +212,25 @@ class Client(Commands):
                           value_from_callable: bool = False, max_attempts: int | None = None) -> Any:
         """WATCH ``watches``, run ``await fn(pipe)`` (reads run immediately; it calls
         ``pipe.multi()`` before queueing the writes), then EXEC; when a watched key
-        changed, start again (at most ``max_attempts`` times, then WatchError)."""
-        attempt = 0
+        changed, start again (at most ``max_attempts`` times, then WatchError).
+        A ``-MOVED`` (the keys live on another node) starts again there, at most
+        ``max_redirects`` times."""
+        attempt = redirects = 0
         while True:
             attempt += 1
             async with self.pipeline(transaction=True) as pipe:
-                if watches:
-                    await pipe.watch(*watches)
-                value = await fn(pipe)
                 try:
+                    if watches:
+                        await pipe.watch(*watches)
+                    value = await fn(pipe)
                     results = await pipe.execute()
                 except WatchError:
                     if max_attempts is not None and attempt >= max_attempts:
+                        raise
+                    continue
+                except MovedError:
+                    redirects += 1
+                    if redirects > self.options.max_redirects:
                         raise
                     continue
                 return value if value_from_callable else results
@@ -198,6 +252,7 @@ class Client(Commands):
 
     def aclose(self) -> None:
         self.pool.close()
+        self.routing.close()
         if self.tracker is not None:
             self.tracker.close()
 

@@ -45,6 +45,8 @@ class ConnectionOptions:
     # connection dies in flight (writes are never replayed).
     retry_reads: bool = False
     read_size: int = 65536
+    # Cluster redirections (-MOVED / -ASK) one command follows before raising.
+    max_redirects: int = 5
 
     @property
     def address(self) -> str:

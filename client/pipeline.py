@@ -12,6 +12,16 @@ model, so ``Client.transaction(fn, *keys)`` reads the same.
 A pipeline holds a connection only while watching or executing. It gives it back
 after EXEC, or on leaving the ``async with`` block after an UNWATCH; a connection
 left mid-transaction by a cancellation owes replies and is closed by the pool.
+
+Cluster redirections (:mod:`client.cluster`): a pipeline goes to the node that
+owns its first key as far as the client knows (WATCH's first key, else the first
+queued command's). In a plain pipeline each command answered ``-MOVED``/``-ASK``
+is sent again on its own, after the batch, following its redirections as a single
+command does; its reply takes its place in the results. A transaction is never
+split: a redirected WATCH or queued command raises its
+:class:`~client.errors.MovedError` / :class:`~client.errors.AskError` (EXEC ran
+nothing), after a MOVED is remembered, so running it again reaches the right node
+(``Client.transaction`` does that by itself).
 """
 
 from __future__ import annotations
@@ -23,10 +33,12 @@ import trio
 
 from protocol.resp import NULL_ARRAY, ErrorReply, encode_command
 
+from .cluster import is_redirect
 from .commands import Commands
 from .connection import Connection
-from .errors import ExecAbortError, ResponseError, TimeoutError, WatchError, error_from_reply
+from .errors import ExecAbortError, MovedError, ResponseError, TimeoutError, WatchError, error_from_reply
 from .generated import install
+from .pool import ConnectionPool
 from .replies import Callback
 
 if TYPE_CHECKING:
@@ -44,6 +56,7 @@ class Pipeline(Commands):
     transaction: bool = False
     _queue: list[tuple[tuple[Any, ...], Callback | None]] = attrs.field(factory=list, init=False)
     _connection: Connection | None = attrs.field(default=None, init=False)
+    _pool: ConnectionPool | None = attrs.field(default=None, init=False)
     _watching: bool = attrs.field(default=False, init=False)
     _explicit_multi: bool = attrs.field(default=False, init=False)
 
@@ -73,8 +86,14 @@ class Pipeline(Commands):
         if self._explicit_multi:
             raise RuntimeError("watch() after multi()")
         if self._connection is None:
-            self._connection = await self.client.pool.acquire()
-        await self._connection.call("WATCH", *names)
+            await self._acquire([("WATCH", *names)])
+        assert self._connection is not None
+        try:
+            await self._connection.call("WATCH", *names)
+        except MovedError as error:
+            self.client.routing.follow(ErrorReply(error.message))
+            self._release()
+            raise
         self._watching = True
 
     async def unwatch(self) -> None:
@@ -100,9 +119,10 @@ class Pipeline(Commands):
         transactional = self.transaction or self._explicit_multi
         if not queue and not transactional:
             return []
+        if self._connection is None:
+            await self._acquire([args for args, _ in queue])
         connection = self._connection
-        if connection is None:
-            connection = self._connection = await self.client.pool.acquire()
+        assert connection is not None
         payload = [encode_command(args) for args, _ in queue]
         if transactional:
             payload = [_MULTI, *payload, _EXEC]
@@ -118,8 +138,31 @@ class Pipeline(Commands):
             self._explicit_multi = False
             self._release()
         if transactional:
-            replies = _exec_results(replies)
+            replies = self._exec_results(replies)
+        else:
+            await self._follow_redirects(queue, replies)
         return self._convert_all(queue, replies, raise_on_error)
+
+    async def _acquire(self, commands: list[tuple[Any, ...]]) -> None:
+        self._pool = self.client.routing.pool_for_batch(commands)
+        self._connection = await self._pool.acquire()
+
+    async def _follow_redirects(self, queue: list[tuple[tuple[Any, ...], Callback | None]],
+                                replies: list[Any]) -> None:
+        """Send each redirected command again, alone, where its redirect points."""
+        for index, reply in enumerate(replies):
+            if type(reply) is ErrorReply and is_redirect(reply):
+                request = encode_command(queue[index][0])
+                replies[index] = await self.client._follow_redirects(reply, request)
+
+    def _exec_results(self, replies: list[Any]) -> list[Any]:
+        """MULTI's reply, the QUEUED replies and EXEC's reply -> the commands' replies.
+        A redirected command aborted the transaction: its redirect is raised."""
+        redirect = next((reply for reply in replies[:-1] if is_redirect(reply)), None)
+        if redirect is not None and type(replies[-1]) is ErrorReply:
+            self.client.routing.follow(redirect)
+            raise error_from_reply(redirect)
+        return _exec_results(replies)
 
     def _convert_all(self, queue: list[tuple[tuple[Any, ...], Callback | None]],
                      replies: list[Any], raise_on_error: bool) -> list[Any]:
@@ -153,7 +196,9 @@ class Pipeline(Commands):
     def _release(self) -> None:
         if self._connection is not None:
             connection, self._connection = self._connection, None
-            self.client.pool.release(connection)
+            pool, self._pool = self._pool, None
+            assert pool is not None
+            pool.release(connection)
 
 
 def _exec_results(replies: list[Any]) -> list[Any]:

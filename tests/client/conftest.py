@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from client import Client, open_client
-from tests.servers import RunningServer, redis_server_path, start_server
+from actors.testing import RunningServer, redis_server_path, start_server
 
 KINDS = ["shardis", "redis"]
 

@@ -5,7 +5,8 @@ client opens becomes a :class:`FakeConnection` served by a task of the test's
 nursery. The handshake (HELLO, CLIENT SETINFO, SELECT, CLIENT TRACKING, PING) is
 answered here; every other command goes to the test's ``script``, which answers
 with :meth:`FakeConnection.reply` (RESP bytes, in any pieces, with any delays),
-or drops the connection, or sends garbage.
+or drops the connection, or sends garbage. ``connection.address`` is the
+``host:port`` the client dialled, so one script can play several cluster nodes.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ Script = Callable[["FakeConnection", list[bytes]], Awaitable[None]]
 class FakeConnection:
     stream: trio.abc.Stream
     number: int
+    address: str = ""
     protocol: int = 2
     received: list[list[bytes]] = attrs.field(factory=list)
     closed: bool = False
@@ -56,11 +58,16 @@ class FakeServer:
         """Every request named ``name`` any connection received, in order."""
         return [argv for c in self.connections for argv in c.received if argv[0].upper() == name]
 
+    def received_by(self, address: str) -> list[list[bytes]]:
+        """Every request the node at ``address`` received, handshakes left out."""
+        return [argv for c in self.connections if c.address == address for argv in c.received
+                if argv[0].upper() not in (b"HELLO", b"CLIENT", b"SELECT")]
+
     async def open_stream(self, options: object) -> trio.abc.Stream:
         if self.refuse:
             raise client_connection.ConnectionError("refused (fake)")
         client_side, server_side = trio.testing.memory_stream_pair()
-        connection = FakeConnection(server_side, len(self.connections))
+        connection = FakeConnection(server_side, len(self.connections), getattr(options, "address", ""))
         self.connections.append(connection)
         self.nursery.start_soon(self._serve, connection)
         return client_side

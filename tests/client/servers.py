@@ -1,6 +1,6 @@
 """A server process the client tests can kill and start again on the same port.
 
-``tests.servers.start_server`` picks a fresh port each time; a reconnection test
+``actors.testing.start_server`` picks a fresh port each time; a reconnection test
 needs the server back where the client expects it, so this starts the same
 commands on a port chosen once.
 """
@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 
 import attrs
 
-from tests.servers import ROOT, free_port, redis_server_path
+from actors.testing import free_port, server_command, wait_until_ready
 
 
 @attrs.define(eq=False)
@@ -32,28 +29,11 @@ class RestartableServer:
         return "127.0.0.1"
 
     def start(self) -> None:
-        log = open(os.path.join(self.workdir, "server.log"), "ab")
-        common = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir",
-                  self.workdir, "--enable-debug-command", "yes"]
-        if self.kind == "shardis":
-            command = [sys.executable, "-m", "actors", *common, "--shards", "1"]
-        else:
-            path = redis_server_path()
-            assert path is not None
-            command = [path, *common, "--appendonly", "no", "--daemonize", "no"]
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"{self.kind} exited at start"
-            try:
-                with socket.create_connection((self.host, self.port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(64).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"{self.kind} did not start on port {self.port}")
+        command = server_command(self.kind, self.port, self.workdir)
+        with open(os.path.join(self.workdir, "server.log"), "ab") as log:
+            self.process = subprocess.Popen(command, cwd=self.workdir, stdout=log,
+                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        wait_until_ready(self.process, self.port, self.kind, accept=(b"+PONG",))
 
     def kill(self) -> None:
         """SIGKILL, as a crash: no goodbye on the open connections."""

@@ -13,7 +13,7 @@ from client import CacheConfig, Client, open_client
 from client.cache import ClientCache
 from tests.client.conftest import KINDS, require_redis, url
 from tests.client.servers import RestartableServer
-from tests.servers import RunningServer
+from actors.testing import RunningServer
 
 GET_K = ("GET", "k")
 

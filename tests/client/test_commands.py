@@ -10,7 +10,7 @@ from client import EXCLUDED, Client, WrongTypeError, ResponseError, open_client
 from client.generated import method_name
 from protocol.commands.table import ALL_SPECS
 from tests.client.conftest import url
-from tests.servers import RunningServer
+from actors.testing import RunningServer
 
 
 def test_every_command_in_the_table_has_a_method_or_an_exclusion() -> None:

@@ -8,7 +8,7 @@ import trio
 
 from client import Message, ResponseError, open_client
 from tests.client.conftest import url
-from tests.servers import RunningServer
+from actors.testing import RunningServer
 
 
 async def test_channel_and_pattern_messages_arrive_in_order(server: RunningServer) -> None:

@@ -10,7 +10,7 @@ import trio
 from client import Client, ConnectionError, TimeoutError, open_client
 from tests.client.conftest import KINDS, require_redis, url
 from tests.client.servers import RestartableServer
-from tests.servers import RunningServer, free_port
+from actors.testing import RunningServer, free_port
 
 
 @pytest.fixture(params=KINDS)
