@@ -25,7 +25,7 @@ normalised (``0 <= lo <= hi <= len``, half-open) by the family module.
 from __future__ import annotations
 
 import random
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
@@ -83,7 +83,10 @@ class SortedSet:
     redis_type = b"zset"
 
     scores: dict[bytes, float] = attrs.field(factory=dict)
-    _blocks: list[list[Entry]] = attrs.field(factory=list)
+    # Block i holds its scores and members in two parallel lists (no tuple per
+    # entry: 56 bytes a member saved); ``_maxes[i]`` is its last (score, member).
+    _score_blocks: list[list[float]] = attrs.field(factory=list)
+    _member_blocks: list[list[bytes]] = attrs.field(factory=list)
     _maxes: list[Entry] = attrs.field(factory=list)
     _offsets: list[int] | None = None
     skiplist: bool = False
@@ -98,7 +101,8 @@ class SortedSet:
     def copy(self) -> SortedSet:
         return SortedSet(
             dict(self.scores),
-            [list(block) for block in self._blocks],
+            [list(block) for block in self._score_blocks],
+            [list(block) for block in self._member_blocks],
             list(self._maxes),
             None,
             self.skiplist,
@@ -128,8 +132,7 @@ class SortedSet:
             zset.scores[member] = score
             entries.append((score, member))
         entries.sort()
-        zset._blocks = [entries[i : i + LOAD] for i in range(0, len(entries), LOAD)]
-        zset._maxes = [block[-1] for block in zset._blocks]
+        zset._rebuild([score for score, _ in entries], [member for _, member in entries])
         return zset
 
     # -- point operations --------------------------------------------------
@@ -152,30 +155,33 @@ class SortedSet:
         if old is not None:
             if old == score:
                 return False
-            self._remove_entry((old, member))
+            self._remove_entry(old, member)
         self.scores[member] = score
-        self._insert_entry((score, member))
+        self._insert_entry(score, member)
         return old is None
 
     def remove(self, member: bytes) -> bool:
         old = self.scores.pop(member, None)
         if old is None:
             return False
-        self._remove_entry((old, member))
+        self._remove_entry(old, member)
         return True
 
     def rank(self, member: bytes, reverse: bool = False) -> int | None:
         score = self.scores.get(member)
         if score is None:
             return None
-        position = self._position((score, member))
+        block_index = bisect_left(self._maxes, (score, member))
+        position = self._ensure_offsets()[block_index] + _entry_position(
+            self._score_blocks[block_index], self._member_blocks[block_index], score, member
+        )
         return len(self.scores) - 1 - position if reverse else position
 
     # -- ranges (half-open index ranges in ascending order) ----------------
     def score_bounds(self, low: ScoreBound, high: ScoreBound) -> tuple[int, int]:
         """The index range of entries with ``low <= score <= high`` (ends exclusive as asked)."""
-        lo = self._bisect((low.value, TOP)) if low.exclusive else self._bisect((low.value,))
-        hi = self._bisect((high.value,)) if high.exclusive else self._bisect((high.value, TOP))
+        lo = self._count_scores(low.value, after=low.exclusive)
+        hi = self._count_scores(high.value, after=not high.exclusive)
         return lo, max(lo, hi)
 
     def lex_bounds(self, low: LexBound, high: LexBound) -> tuple[int, int]:
@@ -192,12 +198,11 @@ class SortedSet:
         result: list[Entry] = []
         block_index, inner = self._locate(lo)
         wanted = hi - lo
-        blocks = self._blocks
         while wanted > 0:
-            block = blocks[block_index]
-            piece = block[inner : inner + wanted]
-            result.extend(piece)
-            wanted -= len(piece)
+            scores = self._score_blocks[block_index]
+            end = min(inner + wanted, len(scores))
+            result.extend(zip(scores[inner:end], self._member_blocks[block_index][inner:end]))
+            wanted -= end - inner
             block_index += 1
             inner = 0
         return result
@@ -208,23 +213,22 @@ class SortedSet:
             return
         block_index, inner = self._locate(hi - 1)
         wanted = hi - lo
-        blocks = self._blocks
         while wanted > 0:
-            block = blocks[block_index]
+            scores, members = self._score_blocks[block_index], self._member_blocks[block_index]
             start = max(inner + 1 - wanted, 0)
             for position in range(inner, start - 1, -1):
-                yield block[position]
+                yield scores[position], members[position]
             wanted -= inner + 1 - start
             block_index -= 1
             if block_index >= 0:
-                inner = len(blocks[block_index]) - 1
+                inner = len(self._score_blocks[block_index]) - 1
 
     def __iter__(self) -> Iterator[Entry]:
-        for block in self._blocks:
-            yield from block
+        for scores, members in zip(self._score_blocks, self._member_blocks):
+            yield from zip(scores, members)
 
     def members(self) -> list[bytes]:
-        return [member for block in self._blocks for _, member in block]
+        return [member for block in self._member_blocks for member in block]
 
     def delete_range(self, lo: int, hi: int) -> list[Entry]:
         """Remove the entries ``lo <= index < hi``; returns them ascending."""
@@ -234,15 +238,14 @@ class SortedSet:
         if len(removed) * 4 >= len(self.scores):
             for _, member in removed:
                 del self.scores[member]
-            remaining = [entry for block in self._blocks for entry in block]
-            del remaining[lo:hi]
-            self._blocks = [remaining[i : i + LOAD] for i in range(0, len(remaining), LOAD)]
-            self._maxes = [block[-1] for block in self._blocks]
-            self._offsets = None
+            scores = [score for block in self._score_blocks for score in block]
+            members = self.members()
+            del scores[lo:hi], members[lo:hi]
+            self._rebuild(scores, members)
         else:
             for score, member in removed:
                 del self.scores[member]
-                self._remove_entry((score, member))
+                self._remove_entry(score, member)
         return removed
 
     def random_entry(self) -> Entry:
@@ -250,69 +253,83 @@ class SortedSet:
 
     def entries_at(self, index: int) -> Entry:
         block_index, inner = self._locate(index)
-        return self._blocks[block_index][inner]
+        return self._score_blocks[block_index][inner], self._member_blocks[block_index][inner]
 
     # -- the index ---------------------------------------------------------
-    def _insert_entry(self, entry: Entry) -> None:
+    def _rebuild(self, scores: list[float], members: list[bytes]) -> None:
+        """Lay sorted parallel lists out in blocks of ``LOAD``."""
+        self._score_blocks = [scores[i : i + LOAD] for i in range(0, len(scores), LOAD)]
+        self._member_blocks = [members[i : i + LOAD] for i in range(0, len(members), LOAD)]
+        self._maxes = [(block[-1], names[-1]) for block, names in zip(self._score_blocks, self._member_blocks)]
+        self._offsets = None
+
+    def _insert_entry(self, score: float, member: bytes) -> None:
         maxes = self._maxes
         self._offsets = None
+        entry = (score, member)
         if not maxes:
-            self._blocks.append([entry])
+            self._score_blocks.append([score])
+            self._member_blocks.append([member])
             maxes.append(entry)
             return
         block_index = bisect_left(maxes, entry)
         if block_index == len(maxes):
             block_index -= 1
-            self._blocks[block_index].append(entry)
+            scores, members = self._score_blocks[block_index], self._member_blocks[block_index]
+            scores.append(score)
+            members.append(member)
             maxes[block_index] = entry
         else:
-            insort(self._blocks[block_index], entry)
-        block = self._blocks[block_index]
-        if len(block) > 2 * LOAD:
-            self._blocks.insert(block_index + 1, block[LOAD:])
-            del block[LOAD:]
-            maxes.insert(block_index, block[-1])
+            scores, members = self._score_blocks[block_index], self._member_blocks[block_index]
+            position = _entry_position(scores, members, score, member)
+            scores.insert(position, score)
+            members.insert(position, member)
+        if len(scores) > 2 * LOAD:
+            self._score_blocks.insert(block_index + 1, scores[LOAD:])
+            self._member_blocks.insert(block_index + 1, members[LOAD:])
+            del scores[LOAD:], members[LOAD:]
+            maxes.insert(block_index, (scores[-1], members[-1]))
 
-    def _remove_entry(self, entry: Entry) -> None:
+    def _remove_entry(self, score: float, member: bytes) -> None:
         maxes = self._maxes
         self._offsets = None
-        block_index = bisect_left(maxes, entry)
-        block = self._blocks[block_index]
-        del block[bisect_left(block, entry)]
-        if not block:
-            del self._blocks[block_index]
-            del maxes[block_index]
+        block_index = bisect_left(maxes, (score, member))
+        scores, members = self._score_blocks[block_index], self._member_blocks[block_index]
+        position = _entry_position(scores, members, score, member)
+        del scores[position], members[position]
+        if not scores:
+            del self._score_blocks[block_index], self._member_blocks[block_index], maxes[block_index]
             return
-        maxes[block_index] = block[-1]
-        if len(block) < LOAD // 4 and len(self._blocks) > 1:
+        maxes[block_index] = (scores[-1], members[-1])
+        if len(scores) < LOAD // 4 and len(self._score_blocks) > 1:
             # Merge a thin block into a neighbour so deletes never leave a
             # long tail of tiny blocks.
             left = block_index - 1 if block_index > 0 else block_index
-            merged = self._blocks[left] + self._blocks[left + 1]
-            self._blocks[left : left + 2] = [merged]
-            maxes[left : left + 2] = [merged[-1]]
-            if len(merged) > 2 * LOAD:
-                self._blocks[left : left + 1] = [merged[:LOAD], merged[LOAD:]]
-                maxes[left : left + 1] = [merged[LOAD - 1], merged[-1]]
+            merged_scores = self._score_blocks[left] + self._score_blocks[left + 1]
+            merged_members = self._member_blocks[left] + self._member_blocks[left + 1]
+            if len(merged_scores) > 2 * LOAD:
+                score_parts = [merged_scores[:LOAD], merged_scores[LOAD:]]
+                member_parts = [merged_members[:LOAD], merged_members[LOAD:]]
+            else:
+                score_parts, member_parts = [merged_scores], [merged_members]
+            self._score_blocks[left : left + 2] = score_parts
+            self._member_blocks[left : left + 2] = member_parts
+            maxes[left : left + 2] = [(part[-1], names[-1]) for part, names in zip(score_parts, member_parts)]
 
     def _ensure_offsets(self) -> list[int]:
         offsets = self._offsets
         if offsets is None:
-            offsets = self._offsets = [0, *accumulate(map(len, self._blocks))]
+            offsets = self._offsets = [0, *accumulate(map(len, self._score_blocks))]
         return offsets
 
-    def _position(self, entry: Any) -> int:
-        """Index of an entry that is present."""
-        block_index = bisect_left(self._maxes, entry)
-        return self._ensure_offsets()[block_index] + bisect_left(self._blocks[block_index], entry)
-
-    def _bisect(self, probe: Any) -> int:
-        """How many entries sort before ``probe``."""
+    def _count_scores(self, value: float, *, after: bool) -> int:
+        """How many entries score below ``value`` (with ``after``: at or below)."""
         maxes = self._maxes
-        block_index = bisect_left(maxes, probe)
+        block_index = bisect_left(maxes, (value, TOP) if after else (value,))
         if block_index == len(maxes):
             return len(self.scores)
-        return self._ensure_offsets()[block_index] + bisect_left(self._blocks[block_index], probe)
+        search = bisect_right if after else bisect_left
+        return self._ensure_offsets()[block_index] + search(self._score_blocks[block_index], value)
 
     def _lex_position(self, bound: LexBound, low_end: bool) -> int:
         if bound.infinite:
@@ -328,10 +345,16 @@ class SortedSet:
         block_index = search(maxes, bound.member, key=member_of)
         if block_index == len(maxes):
             return len(self.scores)
-        block = self._blocks[block_index]
-        return self._ensure_offsets()[block_index] + search(block, bound.member, key=member_of)
+        return self._ensure_offsets()[block_index] + search(self._member_blocks[block_index], bound.member)
 
     def _locate(self, index: int) -> tuple[int, int]:
         offsets = self._ensure_offsets()
         block_index = bisect_right(offsets, index) - 1
         return block_index, index - offsets[block_index]
+
+
+def _entry_position(scores: list[float], members: list[bytes], score: float, member: bytes) -> int:
+    """Where (score, member) sits in one block: among the entries of equal
+    score, members are in byte order."""
+    lo = bisect_left(scores, score)
+    return bisect_left(members, member, lo, bisect_right(scores, score, lo))
