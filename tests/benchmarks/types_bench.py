@@ -9,6 +9,11 @@ other (``redis-benchmark -P 16 XADD s '*' f v`` and so on; ``__rand_int__``
 is redis-benchmark's random-number placeholder, range ``-r``). The table shows
 requests per second and the ratio shardis / redis-server. Not a pytest
 module: performance is measured here, never asserted in tests.
+
+``--engine`` starts no server: it gives the same prefill to one engine
+keyspace and times each command's handler called directly (CPU microseconds
+per call, no network, no parsing), which is steadier than throughput on a
+busy machine and is what to compare before and after a change to a family.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import random
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import redis
@@ -45,22 +51,62 @@ BENCHMARKS: dict[str, list[str]] = {
 }
 
 
+def prefill_commands() -> list[tuple[object, ...]]:
+    rng = random.Random(7)
+    commands: list[tuple[object, ...]] = []
+    for number in range(1, 101):
+        commands.append(("XADD", "bench:stream", f"{number}-0", "field", "value"))
+    for chunk in range(0, 5000, 500):
+        commands.append(("PFADD", "bench:hll", *[f"e{n}" for n in range(chunk, chunk + 500)]))
+    commands.append(("PFADD", "{bench:u}1", *[f"a{n}" for n in range(3000)]))
+    commands.append(("PFADD", "{bench:u}2", *[f"b{n}" for n in range(200)]))
+    for _ in range(2000):
+        commands.append(("GEOADD", "bench:geo", rng.uniform(10, 20), rng.uniform(33, 41), f"p{rng.random()}"))
+    for bit in range(0, 100_000, 3):
+        commands.append(("SETBIT", "bench:bits", bit, 1))
+    return commands
+
+
 def prefill(server: RunningServer) -> None:
     client = redis.Redis(host=server.host, port=server.port)
-    rng = random.Random(7)
     pipe = client.pipeline(transaction=False)
-    for number in range(1, 101):
-        pipe.execute_command("XADD", "bench:stream", f"{number}-0", "field", "value")
-    for chunk in range(0, 5000, 500):
-        pipe.execute_command("PFADD", "bench:hll", *[f"e{n}" for n in range(chunk, chunk + 500)])
-    pipe.execute_command("PFADD", "{bench:u}1", *[f"a{n}" for n in range(3000)])
-    pipe.execute_command("PFADD", "{bench:u}2", *[f"b{n}" for n in range(200)])
-    for _ in range(2000):
-        pipe.execute_command("GEOADD", "bench:geo", rng.uniform(10, 20), rng.uniform(33, 41), f"p{rng.random()}")
-    for bit in range(0, 100_000, 3):
-        pipe.execute_command("SETBIT", "bench:bits", bit, 1)
+    for command in prefill_commands():
+        pipe.execute_command(*command)
     pipe.execute()
     client.close()
+
+
+def engine_costs(names: list[str], requests: int) -> dict[str, float]:
+    """CPU microseconds per call of each benchmark's handler, called
+    directly on one engine keyspace after the same prefill."""
+    from actors.engine import dispatch
+    from actors.engine.context import ExecContext
+    from actors.engine.keyspace import Keyspace
+
+    dispatch.load_families()
+    keyspace = Keyspace.create(16)
+    ctx = ExecContext(keyspace, keyspace.databases[0])
+
+    def encoded(command: tuple[object, ...] | list[str]) -> list[bytes]:
+        return [part if isinstance(part, bytes) else str(part).encode() for part in command]
+
+    for command in prefill_commands():
+        argv = encoded(command)
+        dispatch.execute(ctx, argv[0].decode().lower(), argv)
+    rng = random.Random(1)
+    costs = {}
+    for name in names:
+        # redis-benchmark's __rand_int__: 12 zero-padded digits, below -r 100000.
+        calls = [
+            encoded([part.replace("__rand_int__", "%012d" % rng.randrange(100_000)) for part in BENCHMARKS[name]])
+            for _ in range(requests)
+        ]
+        handler = dispatch.HANDLERS[calls[0][0].decode().lower()]
+        started = time.process_time()
+        for argv in calls:
+            handler(ctx, argv)
+        costs[name] = (time.process_time() - started) / requests * 1e6
+    return costs
 
 
 def run(server: RunningServer, argv: list[str], requests: int, clients: int, pipeline: int) -> float:
@@ -80,7 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pipeline", type=int, default=16)
     parser.add_argument("--shards", type=int, default=1)
     parser.add_argument("--only", default=",".join(BENCHMARKS))
+    parser.add_argument("--engine", action="store_true", help="time the engine handlers directly, no servers")
     args = parser.parse_args(argv)
+    if args.engine:
+        names = args.only.split(",")
+        print(f"engine handlers, {args.requests} calls each (CPU time)")
+        for name, cost in engine_costs(names, args.requests).items():
+            print(f"{name:<20} {cost:>10.2f} us/call")
+        return 0
     if not shutil.which("redis-benchmark") or not shutil.which("redis-server"):
         print("redis-benchmark and redis-server are needed (apt-get install redis-server redis-tools)")
         return 2

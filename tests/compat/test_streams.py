@@ -6,13 +6,18 @@ and delivery times are only compared where the test controls them."""
 
 from __future__ import annotations
 
+import random
 import threading
 from typing import Any
 
 import pytest
 import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.compat.conftest import _server
 from tests.compat.test_strings import OK, SYNTAX, Err, arity, execute, run_script
+from tests.servers import redis_server_path
 
 INVALID_ID = Err("ERR Invalid stream ID specified as stream command argument")
 TOO_SMALL = Err("ERR The ID specified in XADD is equal or smaller than the target stream top item")
@@ -196,9 +201,8 @@ def test_xinfo_stream_and_groups_report_counters_in_both_protocols(rp: redis.Red
     info = client.execute_command("XINFO", "STREAM", "s")
     if isinstance(info, list):
         info = dict(zip(info[::2], info[1::2]))
-    del info[b"radix-tree-nodes"]
     assert info == {
-        b"length": 2, b"radix-tree-keys": 1, b"last-generated-id": b"3-1",
+        b"length": 2, b"radix-tree-keys": 1, b"radix-tree-nodes": 2, b"last-generated-id": b"3-1",
         b"max-deleted-entry-id": b"2-1", b"entries-added": 3, b"recorded-first-entry-id": b"1-1",
         b"groups": 2, b"first-entry": [b"1-1", [b"a", b"1"]], b"last-entry": [b"3-1", [b"c", b"3"]],
     }
@@ -333,3 +337,99 @@ def test_xread_block_over_several_keys_is_served_by_the_key_that_grows(server: A
     r.execute_command("XADD", "b", "2-1", "new", "2")
     thread.join(10)
     assert replies == [[[b"b", [[b"2-1", [b"new", b"2"]]]]]]
+
+
+# -- the radix tree of listpack nodes (XINFO STREAM radix-tree-keys / -nodes) ---------
+# A node holds at most 100 entries (stream-node-max-entries) when entries are
+# small, as here, so node boundaries and master ids follow from the ids added.
+RADIX_CASES = {
+    "one_node": ([(1, 1, 1)], (1, 1, 2)),
+    "two_nodes_differing_in_the_last_byte": ([(1, 1, 101)], (101, 2, 4)),
+    "two_nodes_differing_in_the_first_byte": ([(1, 1, 100), (2**56, 0, 1)], (101, 2, 5)),
+    "three_nodes_with_a_deep_and_a_shallow_branch": ([(1, 1, 200), (2**40, 0, 1)], (201, 3, 8)),
+    "clock_like_ids": ([(1700000000000 + n, 0, 1) for n in range(0, 1000, 3)], (334, 4, 10)),
+    "after_trimming_to_one_node": ([(1, 1, 300), ("XTRIM", "s", "MAXLEN", "50")], (50, 1, 2)),
+    "after_deleting_a_middle_node": (
+        [(1, 1, 300), ("XDEL", "s", *(f"1-{n}" for n in range(101, 201)))], (200, 2, 4)),
+}
+
+
+def _radix_script(steps: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    commands: list[tuple[Any, ...]] = []
+    for step in steps:
+        if isinstance(step[0], str):
+            commands.append(step)
+            continue
+        ms, seq, count = step
+        commands += [("XADD", "s", f"{ms}-{seq + offset}", "f", "v") for offset in range(count)]
+    return commands
+
+
+def _radix_counts(client: redis.Redis) -> tuple[int, int, int]:
+    info = client.execute_command("XINFO", "STREAM", "s")
+    info = dict(zip(info[::2], info[1::2]))
+    return info[b"length"], info[b"radix-tree-keys"], info[b"radix-tree-nodes"]
+
+
+@pytest.mark.parametrize("steps, counts", RADIX_CASES.values(), ids=RADIX_CASES.keys())
+def test_xinfo_stream_reports_the_radix_tree_of_redis(r: redis.Redis, steps, counts) -> None:
+    client = _plain(r)
+    pipe = client.pipeline(transaction=False)
+    for command in _radix_script(steps):
+        pipe.execute_command(*command)
+    pipe.execute()
+    assert _radix_counts(client) == counts
+
+
+_id_steps = st.tuples(st.sampled_from([0, 1, 1, 7, 256, 65536, 2**24, 2**33]), st.sampled_from([0, 1, 255, 256, 2**32]))
+_radix_operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("ADD"), st.sampled_from([1, 60, 100, 101, 250]), st.lists(_id_steps, min_size=1, max_size=8)),
+        st.tuples(st.just("TRIM"), st.sampled_from(["=", "~"]), st.integers(0, 500)),
+        st.tuples(st.just("DEL"), st.integers(0, 2**16), st.sampled_from([0.05, 0.5, 1.0])),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@pytest.mark.skipif(redis_server_path() is None, reason="no redis-server to compare with")
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_radix_operations)
+def test_radix_tree_counts_match_redis_side_by_side(operations) -> None:
+    """Streams built by random appends (ids sharing prefixes of every length),
+    exact and approximate trims and deletions report the same radix tree."""
+    clients = [_plain(redis.Redis(host=_server(kind).host, port=_server(kind).port, protocol=2))
+               for kind in ("shardis", "redis")]
+    try:
+        for client in clients:
+            client.delete("s")
+        ms, seq = 1, 0
+        for operation in operations:
+            if operation[0] == "ADD":
+                _, count, steps = operation
+                commands = []
+                for index in range(count):
+                    ms_step, next_seq = steps[index % len(steps)]
+                    if ms_step and ms + ms_step < 2**64 - 1:
+                        ms, seq = ms + ms_step, next_seq
+                    else:
+                        seq += 1
+                    commands.append(("XADD", "s", f"{ms}-{seq}", "f", "v"))
+            elif operation[0] == "TRIM":
+                commands = [("XTRIM", "s", "MAXLEN", operation[1], operation[2])]
+            else:
+                rng = random.Random(operation[1])
+                ids = [entry[0] for entry in clients[1].execute_command("XRANGE", "s", "-", "+")]
+                chosen = [entry_id for entry_id in ids if rng.random() < operation[2]]
+                commands = [("XDEL", "s", *chosen)] if chosen else []
+            for client in clients:
+                pipe = client.pipeline(transaction=False)
+                for command in commands:
+                    pipe.execute_command(*command)
+                pipe.execute()
+            if clients[1].exists("s"):
+                assert _radix_counts(clients[0]) == _radix_counts(clients[1]), operation
+    finally:
+        for client in clients:
+            client.close()

@@ -101,3 +101,25 @@ def test_the_estimate_of_many_elements_is_within_two_percent() -> None:
     for number in range(50000):
         hll.add(value, b"element:%d" % number, 3000)
     assert abs(hll.count(value) - 50000) < 1000
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.binary(max_size=8), max_size=60), max_size=30), st.sampled_from([200, 3000]))
+def test_sparse_updates_with_the_kept_index_equal_updates_from_scratch(batches, limit) -> None:
+    kept = hll.create()
+    for batch in batches:
+        fresh = bytearray(kept)  # a new object: its index is built from the bytes
+        assert hll.add_many(kept, batch, limit) == hll.add_many(fresh, batch, limit)
+        assert kept == fresh
+
+
+def test_a_sparse_hll_changed_by_another_writer_is_indexed_again() -> None:
+    value = hll.create()
+    hll.add_many(value, [b"a", b"b", b"c"], 3000)
+    other = hll.create()
+    hll.add_many(other, [b"x%d" % number for number in range(40)], 3000)
+    # What SETRANGE does to the same bytearray: the kept index no longer fits.
+    value[hll.HEADER_SIZE :] = other[hll.HEADER_SIZE :]
+    hll.add_many(value, [b"y"], 3000)
+    hll.add_many(other, [b"y"], 3000)
+    assert value[hll.HEADER_SIZE :] == other[hll.HEADER_SIZE :]

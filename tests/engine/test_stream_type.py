@@ -3,6 +3,7 @@ sorted dict of id -> fields, with appends, deletes, exact trims and ranges."""
 
 from __future__ import annotations
 
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -67,3 +68,65 @@ def test_digest_entries_use_dotted_ids_and_field_pairs() -> None:
     stream = Stream()
     stream.append((1, 2), (b"a", b"1", b"b", b"2"))
     assert list(stream.digest_entries()) == [(b"1.2", [(b"a", b"1"), (b"b", b"2")])]
+
+
+def _rax_nodes_by_recursion(keys: list[bytes]) -> int:
+    """rax.c's node count for sorted 16-byte keys, built top-down: the root
+    holds the shared prefix, a branch node per branching point, one node per
+    edge of two or more bytes (its first byte lives in the branch), a leaf
+    per key."""
+
+    def shared(group: list[bytes]) -> int:
+        length = 0
+        while length < 16 and all(key[length] == group[0][length] for key in group):
+            length += 1
+        return length
+
+    def below_branch(group: list[bytes], depth: int) -> int:
+        children: dict[int, list[bytes]] = {}
+        for key in group:
+            children.setdefault(key[depth], []).append(key)
+        total = 1
+        for child in children.values():
+            # The edge consumed byte ``depth``; it goes on to the child's branch or leaf.
+            end = 16 if len(child) == 1 else shared(child)
+            total += (end - (depth + 1) >= 1) + (1 if len(child) == 1 else below_branch(child, end))
+        return total
+
+    if not keys:
+        return 1
+    if len(keys) == 1:
+        return 2
+    prefix = shared(keys)
+    return (prefix >= 1) + below_branch(keys, prefix)
+
+
+def _stream_with_masters(masters: list[tuple[int, int]]) -> Stream:
+    stream = Stream()
+    for ms, seq in masters:
+        for offset in range(100):  # a full node: the next append opens a new one
+            stream.append((ms, seq * 128 + offset), (b"f", b"v"))
+    return stream
+
+
+_masters = st.lists(
+    st.tuples(st.one_of(st.integers(0, 300), st.integers(0, 2**64 - 1)), st.integers(0, 2**20)),
+    max_size=12,
+    unique=True,
+).map(sorted)
+
+
+def test_radix_tree_nodes_of_known_streams_are_redis_counts() -> None:
+    # XINFO STREAM on redis-server 7.0 for master ids of the same shapes (tests/compat/test_streams.py).
+    assert Stream().radix_tree_nodes() == 1
+    assert _stream_with_masters([(1, 0)]).radix_tree_nodes() == 2
+    assert _stream_with_masters([(1, 0), (1, 1)]).radix_tree_nodes() == 4
+    assert _stream_with_masters([(1, 0), (2**56, 0)]).radix_tree_nodes() == 5
+
+
+@given(_masters)
+def test_radix_tree_nodes_match_a_top_down_count(masters) -> None:
+    stream = _stream_with_masters(masters)
+    assert [node.master_id for node in stream.nodes] == [(ms, seq * 128) for ms, seq in masters]
+    keys = [ms.to_bytes(8, "big") + (seq * 128).to_bytes(8, "big") for ms, seq in masters]
+    assert stream.radix_tree_nodes() == _rax_nodes_by_recursion(keys)

@@ -11,12 +11,16 @@ Searches scan the same geohash cells as Redis (the cell around the centre
 and its eight neighbours, sized from the radius, some skipped), each a
 score range of the sorted set, and keep the members inside the shape, so
 results match redis-server even where its cells miss a member (across the
-antimeridian, near the poles) and unsorted results come in its order.
+antimeridian, near the poles) and unsorted results come in its order. The
+shape test is :class:`~actors.engine.types.geohash.SearchArea`: a cheap
+reject on the score's bits, then Redis's exact distance test.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -34,6 +38,7 @@ from actors.engine.types.sorted_set import ScoreBound, SortedSet
 from actors.engine.values import lookup_typed, note_access
 
 _RADIUS_COORDS, _RADIUS_MEMBER, _SEARCH, _SEARCH_STORE, _NO_STORE = 1, 2, 4, 8, 16
+_DISTANCE = itemgetter(0)  # of a (distance, score, member) match
 
 
 def _geo(ctx: ExecContext, key: bytes) -> SortedSet | None:
@@ -257,9 +262,13 @@ def search_generic(ctx: ExecContext, argv: list[bytes], source_index: int, flags
     if search.count and search.ascending is None and not search.any:
         search.ascending = True
     found = _matches(zset, search)
-    if search.ascending is not None:
-        found.sort(key=lambda match: match[0], reverse=not search.ascending)
-    if search.count:
+    if search.ascending is not None and search.count:
+        # Both are sorted(found, key, reverse)[:count], stable, without sorting it all.
+        select = heapq.nsmallest if search.ascending else heapq.nlargest
+        found = select(search.count, found, key=_DISTANCE)
+    elif search.ascending is not None:
+        found.sort(key=_DISTANCE, reverse=not search.ascending)
+    elif search.count:
         found = found[: search.count]
     if search.store_key is not None:
         pairs = [
@@ -274,41 +283,33 @@ def search_generic(ctx: ExecContext, argv: list[bytes], source_index: int, flags
 def _matches(zset: SortedSet, search: _Search) -> list[tuple[float, float, bytes]]:
     """(distance in meters, score, member) of the members inside the shape,
     found as Redis finds them: cell by cell, in score order inside a cell;
-    with ANY, only the first ``count`` found."""
+    with ANY, only the first ``count`` found; with COUNT and ascending
+    order, only the nearest ``count`` (already sorted)."""
     if search.radius is not None:
         half_width = half_height = radius = search.radius * search.to_meters
+        area = geohash.SearchArea(search.longitude, search.latitude, radius)
     else:
         half_width = search.width / 2 * search.to_meters
         half_height = search.height / 2 * search.to_meters
         radius = math.sqrt((search.width / 2) ** 2 + (search.height / 2) ** 2) * search.to_meters
-    found = []
+        area = geohash.SearchArea(
+            search.longitude, search.latitude, None, search.width * search.to_meters, search.height * search.to_meters
+        )
+    ranges = geohash.search_ranges(search.longitude, search.latitude, half_width, half_height, radius)
+    if search.count and search.ascending and not search.any:
+        # Only the nearest ``count`` are answered: the area skips the members that cannot be.
+        cells = (
+            zset.entries(*zset.score_bounds(ScoreBound(float(low)), ScoreBound(float(high), exclusive=True)))
+            for low, high in ranges
+        )
+        return area.nearest(cells, search.count)
+    found: list[tuple[float, float, bytes]] = []
     limit = search.count if search.any else 0
-    for low, high in geohash.search_ranges(search.longitude, search.latitude, half_width, half_height, radius):
+    for low, high in ranges:
         if limit and len(found) >= limit:
             break
         lo, hi = zset.score_bounds(ScoreBound(float(low)), ScoreBound(float(high), exclusive=True))
-        for score, member in zset.entries(lo, hi):
-            longitude, latitude = geohash.decode(score)
-            if search.radius is not None:
-                distance: float | None = geohash.distance(
-                    search.longitude, search.latitude, longitude, latitude
-                )
-                if distance is not None and distance > search.radius * search.to_meters:
-                    distance = None
-            else:
-                distance = geohash.distance_in_box(
-                    search.width * search.to_meters,
-                    search.height * search.to_meters,
-                    search.longitude,
-                    search.latitude,
-                    longitude,
-                    latitude,
-                )
-            if distance is None:
-                continue
-            found.append((distance, score, member))
-            if limit and len(found) >= limit:
-                break
+        area.collect(zset.entries(lo, hi), found, limit)
     return found
 
 
@@ -341,31 +342,18 @@ def _store(
     ctx.propagate(argv)
 
 
-@command("georadius")
-def georadius(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return search_generic(ctx, argv, 1, _RADIUS_COORDS)
+# command name -> (where the source key is, how the request reads)
+_SEARCH_COMMANDS: dict[bytes, tuple[int, int]] = {
+    b"georadius": (1, _RADIUS_COORDS),
+    b"georadius_ro": (1, _RADIUS_COORDS | _NO_STORE),
+    b"georadiusbymember": (1, _RADIUS_MEMBER),
+    b"georadiusbymember_ro": (1, _RADIUS_MEMBER | _NO_STORE),
+    b"geosearch": (1, _SEARCH),
+    b"geosearchstore": (2, _SEARCH | _SEARCH_STORE),
+}
 
 
-@command("georadius_ro")
-def georadius_ro(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return search_generic(ctx, argv, 1, _RADIUS_COORDS | _NO_STORE)
-
-
-@command("georadiusbymember")
-def georadiusbymember(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return search_generic(ctx, argv, 1, _RADIUS_MEMBER)
-
-
-@command("georadiusbymember_ro")
-def georadiusbymember_ro(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return search_generic(ctx, argv, 1, _RADIUS_MEMBER | _NO_STORE)
-
-
-@command("geosearch")
-def geosearch(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return search_generic(ctx, argv, 1, _SEARCH)
-
-
-@command("geosearchstore")
-def geosearchstore(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return search_generic(ctx, argv, 2, _SEARCH | _SEARCH_STORE)
+@command(*(name.decode() for name in _SEARCH_COMMANDS))
+def geo_search(ctx: ExecContext, argv: list[bytes]) -> Any:
+    source_index, flags = _SEARCH_COMMANDS[argv[0].lower()]
+    return search_generic(ctx, argv, source_index, flags)

@@ -63,7 +63,13 @@ def _create_list(ctx: ExecContext, key: bytes) -> QuickList:
 
 def _popped(ctx: ExecContext, key: bytes, value: QuickList, from_head: bool) -> None:
     """Events and cleanup after elements left ``key``."""
-    ctx.notify("l", "lpop" if from_head else "rpop", key)
+    _changed(ctx, key, value, "lpop" if from_head else "rpop")
+
+
+def _changed(ctx: ExecContext, key: bytes, value: QuickList, event: str) -> None:
+    """The list at ``key`` changed (or may have): its event, the key dropped
+    once the list is empty, as Redis never keeps an empty list, and the touch."""
+    ctx.notify("l", event, key)
     if not value:
         ctx.db.delete(key)
         ctx.notify("g", "del", key)
@@ -120,14 +126,9 @@ def push_generic(ctx: ExecContext, argv: list[bytes], to_head: bool, only_existi
 
 
 # -- popping -----------------------------------------------------------------------
-@command("lpop")
-def lpop(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return pop_generic(ctx, argv, from_head=True)
-
-
-@command("rpop")
-def rpop(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return pop_generic(ctx, argv, from_head=False)
+@command("lpop", "rpop")
+def pop(ctx: ExecContext, argv: list[bytes]) -> Any:
+    return pop_generic(ctx, argv, from_head=argv[0].lower() == b"lpop")
 
 
 def pop_generic(ctx: ExecContext, argv: list[bytes], from_head: bool) -> Any:
@@ -296,11 +297,7 @@ def lrem(ctx: ExecContext, argv: list[bytes]) -> Any:
     removed = value.remove_matches(argv[3], count)
     if removed:
         ctx.propagate(argv)
-        ctx.notify("l", "lrem", key)
-        if not value:
-            ctx.db.delete(key)
-            ctx.notify("g", "del", key)
-        ctx.touch(key)
+        _changed(ctx, key, value, "lrem")
     return removed
 
 
@@ -313,11 +310,7 @@ def ltrim(ctx: ExecContext, argv: list[bytes]) -> Any:
         return OK
     if value.trim(start, stop):
         ctx.propagate(argv)
-    ctx.notify("l", "ltrim", key)
-    if not value:
-        ctx.db.delete(key)
-        ctx.notify("g", "del", key)
-    ctx.touch(key)
+    _changed(ctx, key, value, "ltrim")
     return OK
 
 
@@ -365,14 +358,9 @@ def lmove_generic(
 
 
 # -- blocking ------------------------------------------------------------------------
-@command("blpop")
-def blpop(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return blocking_pop_generic(ctx, argv, from_head=True)
-
-
-@command("brpop")
-def brpop(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return blocking_pop_generic(ctx, argv, from_head=False)
+@command("blpop", "brpop")
+def blocking_pop(ctx: ExecContext, argv: list[bytes]) -> Any:
+    return blocking_pop_generic(ctx, argv, from_head=argv[0].lower() == b"blpop")
 
 
 def blocking_pop_generic(ctx: ExecContext, argv: list[bytes], from_head: bool) -> Any:

@@ -423,7 +423,7 @@ def xinfo_stream(ctx: ExecContext, argv: list[bytes]) -> Any:
     reply: dict[bytes, Any] = {
         b"length": len(stream),
         b"radix-tree-keys": len(stream.nodes),
-        b"radix-tree-nodes": _radix_nodes_estimate(stream),
+        b"radix-tree-nodes": stream.radix_tree_nodes(),
         b"last-generated-id": format_id(stream.last_id),
         b"max-deleted-entry-id": format_id(stream.max_deleted_id),
         b"entries-added": stream.entries_added,
@@ -439,13 +439,6 @@ def xinfo_stream(ctx: ExecContext, argv: list[bytes]) -> Any:
     reply[b"entries"] = entries_reply(stream.range(MIN_ID, MAX_ID, count or None))
     reply[b"groups"] = [_full_group(stream, name, group, count) for name, group in sorted(stream.groups.items())]
     return reply
-
-
-def _radix_nodes_estimate(stream: Stream) -> int:
-    """Redis reports its radix tree's node count, a detail of its memory
-    layout; this is the count for a tree of one or two keys, grown by one
-    per key beyond."""
-    return len(stream.nodes) + 1 if stream.nodes else 1
 
 
 def _full_group(stream: Stream, name: bytes, group: ConsumerGroup, count: int) -> dict[bytes, Any]:

@@ -643,39 +643,22 @@ def algebra_generic(ctx: ExecContext, argv: list[bytes], operation: str, store: 
     return [member for _, member in entries]
 
 
-@command("zunion")
-def zunion(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return algebra_generic(ctx, argv, "union", store=False)
+# command name -> (operation, stores its result)
+_ALGEBRA_COMMANDS: dict[bytes, tuple[str, bool]] = {
+    b"zunion": ("union", False),
+    b"zinter": ("inter", False),
+    b"zdiff": ("diff", False),
+    b"zintercard": ("intercard", False),
+    b"zunionstore": ("union", True),
+    b"zinterstore": ("inter", True),
+    b"zdiffstore": ("diff", True),
+}
 
 
-@command("zinter")
-def zinter(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return algebra_generic(ctx, argv, "inter", store=False)
-
-
-@command("zdiff")
-def zdiff(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return algebra_generic(ctx, argv, "diff", store=False)
-
-
-@command("zunionstore")
-def zunionstore(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return algebra_generic(ctx, argv, "union", store=True)
-
-
-@command("zinterstore")
-def zinterstore(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return algebra_generic(ctx, argv, "inter", store=True)
-
-
-@command("zdiffstore")
-def zdiffstore(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return algebra_generic(ctx, argv, "diff", store=True)
-
-
-@command("zintercard")
-def zintercard(ctx: ExecContext, argv: list[bytes]) -> Any:
-    return algebra_generic(ctx, argv, "intercard", store=False)
+@command(*(name.decode() for name in _ALGEBRA_COMMANDS))
+def zset_algebra(ctx: ExecContext, argv: list[bytes]) -> Any:
+    operation, store = _ALGEBRA_COMMANDS[argv[0].lower()]
+    return algebra_generic(ctx, argv, operation, store=store)
 
 
 # -- ZSCAN -------------------------------------------------------------------------

@@ -20,11 +20,16 @@ VAL opcodes) because the encoding depends on the order of updates, and a
 byte-identical string is the point. A sparse value that would grow past
 ``hll-sparse-max-bytes``, or needs a register above 32, becomes dense.
 
-Speed: a command decodes a sparse stream once into a list of opcodes (and
-the first register each covers) and edits that list, so finding a register
-is a bisect rather than a byte scan; the bytes are written back once. Dense
-registers are unpacked and packed 4 at a time with byte-string slicing,
-``bytes.translate`` and big-integer ORs (C loops), one byte per register.
+Speed: a sparse update edits the bytearray in place as Redis edits its
+sds (a slice assignment is the memmove) and finds the opcode of a register
+with two bisects over an index of the opcodes (see ``_index_cache``), kept
+between commands, so PFADD on a sparse HLL costs O(log n) Python steps plus
+C-level moves rather than a decode and re-encode of the whole stream. Dense
+registers are updated in place, one or two bytes. Whole-register work
+(PFCOUNT, PFMERGE, sparse to dense) runs in C loops: the sparse stream is
+split by a regex and expanded by a table lookup per opcode, dense registers
+are unpacked and packed 4 at a time with byte-string slicing,
+``bytes.translate`` and big-integer ORs, one byte per register.
 
 The estimator is Redis 7.0's (Ertl's "new" estimator over the register
 histogram). Value functions return -1 / raise :class:`CorruptHLL` where
@@ -34,8 +39,9 @@ Redis reports an invalid object.
 from __future__ import annotations
 
 import math
+import re
 import struct
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 
 P = 14
@@ -61,33 +67,36 @@ class CorruptHLL(Exception):
 
 
 # -- hashing -------------------------------------------------------------------
+_WORD_UNPACKERS = [struct.Struct("<%dQ" % words).unpack_from for words in range(64)]
+_from_bytes = int.from_bytes
+
+
 def murmurhash64a(data: bytes, seed: int = SEED) -> int:
+    """MurmurHash64A. ``h`` is reduced modulo 2**64 only before a right
+    shift needs its exact bits: XOR with a 64-bit word and multiplication
+    commute with the reduction, and that saves a big-integer op per word."""
     m = _MURMUR_M
     length = len(data)
-    h = (seed ^ (length * m)) & _M64
-    whole = length - (length & 7)
-    for (k,) in struct.iter_unpack("<Q", data[:whole]):
-        k = (k * m) & _M64
-        k ^= k >> 47
-        k = (k * m) & _M64
-        h ^= k
-        h = (h * m) & _M64
-    tail = data[whole:]
-    if tail:
-        h ^= int.from_bytes(tail, "little")
-        h = (h * m) & _M64
+    h = seed ^ (length * m)
+    words = length >> 3
+    if words:
+        unpack = _WORD_UNPACKERS[words] if words < 64 else struct.Struct("<%dQ" % words).unpack_from
+        for k in unpack(data):
+            k = (k * m) & _M64
+            h = (h ^ ((k ^ (k >> 47)) * m & _M64)) * m
+    if length & 7:
+        h = (h ^ _from_bytes(data[words << 3 :], "little")) * m
+    h &= _M64
     h ^= h >> 47
     h = (h * m) & _M64
-    h ^= h >> 47
-    return h
+    return h ^ (h >> 47)
 
 
 def pattern(element: bytes) -> tuple[int, int]:
     """(register index, run length of the hash's trailing zeros + 1)."""
     hash_value = murmurhash64a(element)
-    index = hash_value & _REGISTER_MASK
     rest = (hash_value >> P) | (1 << Q)
-    return index, (rest & -rest).bit_length()
+    return hash_value & _REGISTER_MASK, (rest & -rest).bit_length()
 
 
 # -- creation and validation -------------------------------------------------------
@@ -227,203 +236,240 @@ def sparse_runs(value: bytes | bytearray) -> list[tuple[int, int, int]]:
     return runs
 
 
+# A sparse stream split into opcodes by the regex engine: XZERO is a byte
+# 0x40..0x7f and the byte after it (Redis reads a missing one as 0), every
+# other opcode one byte.
+_OPCODE_TOKEN = re.compile(rb"[\x40-\x7f][\x00-\xff]?|[\x00-\x3f\x80-\xff]")
+
+
+class _Expansions(dict):  # type: ignore[type-arg]
+    """Opcode token -> its registers, one byte each. The 192 one-byte
+    opcodes are precomputed; an XZERO is expanded when met (an HLL has few)."""
+
+    def __missing__(self, token: bytes) -> bytes:
+        second = token[1] if len(token) > 1 else 0
+        return bytes((((token[0] & 0x3F) << 8) | second) + 1)
+
+
+_EXPANSIONS = _Expansions()
+for _byte in range(256):
+    if _byte & 0x80:
+        _EXPANSIONS[bytes((_byte,))] = bytes((((_byte >> 2) & 0x1F) + 1,)) * ((_byte & 3) + 1)
+    elif not _byte & 0x40:
+        _EXPANSIONS[bytes((_byte,))] = bytes(_byte + 1)
+
+
 def sparse_register_bytes(value: bytes | bytearray) -> bytes:
     """The registers of a sparse HLL, one byte each; CorruptHLL unless the
-    stream covers exactly 16384."""
-    parts = []
-    covered = 0
-    for kind, length, count in sparse_runs(value):
-        if kind == 2 and covered + length > REGISTERS:
-            raise CorruptHLL
-        covered += length
-        parts.append(bytes((count,)) * length)
-    if covered != REGISTERS:
+    stream covers exactly 16384. Tokenising and expanding are C loops."""
+    tokens = _OPCODE_TOKEN.findall(value, HEADER_SIZE)
+    registers = b"".join(map(_EXPANSIONS.__getitem__, tokens))
+    if len(registers) != REGISTERS:
         raise CorruptHLL
-    return b"".join(parts)
-
-
-def sparse_registers(value: bytes | bytearray) -> list[int]:
-    return list(sparse_register_bytes(value))
+    return registers
 
 
 def sparse_histogram(value: bytes | bytearray) -> list[int]:
-    histogram = [0] * 64
-    covered = 0
-    for _kind, length, count in sparse_runs(value):
-        covered += length
-        histogram[count] += length
-    if covered != REGISTERS:
-        raise CorruptHLL
-    return histogram
+    return histogram_of(sparse_register_bytes(value))
 
 
 def to_dense(value: bytearray) -> None:
     """Rewrite a sparse HLL as dense, in place (header and cache kept)."""
     if value[4] == DENSE:
         return
+    _forget_index(value)
     value[HEADER_SIZE:] = pack_dense(sparse_register_bytes(value))
     value[4] = DENSE
 
 
-def sparse_set(value: bytearray, index: int, count: int, sparse_max_bytes: int) -> bool:
-    """Redis's hllSparseSet: True when the register grew (possibly promoting
-    the value to dense); CorruptHLL on an invalid stream."""
-    editor = SparseEditor.decode(value)
-    try:
-        return editor.set(index, count, sparse_max_bytes)
-    finally:
-        editor.write_back()
-
-
-def _opcode_size(opcode: int) -> int:
-    return 2 if opcode > 0xFF else 1
-
-
-def _zero_opcode(length: int) -> int:
-    """ZERO as its byte, XZERO as a 16-bit number (first byte high)."""
+def _zero_run(length: int) -> bytes:
+    """ZERO (1..64 registers) or XZERO (65..16384) as its bytes."""
     if length > _ZERO_MAX_LEN:
-        return 0x4000 | (length - 1)
-    return length - 1
+        raw = length - 1
+        return bytes(((raw >> 8) | 0x40, raw & 0xFF))
+    return bytes((length - 1,))
 
 
-def _span(opcode: int) -> tuple[int, int, int]:
-    """(kind: 0 zero, 1 xzero, 2 val; run length; register value)."""
-    if opcode > 0xFF:
-        return 1, (opcode & 0x3FFF) + 1, 0
-    if opcode & 0x80:
-        return 2, (opcode & 3) + 1, ((opcode >> 2) & 0x1F) + 1
-    return 0, (opcode & 0x3F) + 1, 0
+# -- the sparse index ----------------------------------------------------------------
+# Each opcode's first register (``starts``) and the first registers of the
+# XZERO opcodes (``xzeros``, the only two-byte ones) locate any register's
+# opcode with two bisects: opcode ``i`` is at byte
+# ``HEADER_SIZE + i + bisect_left(xzeros, starts[i])``. Building the index
+# is a Python loop over the stream, so it is kept between commands for the
+# most recently edited values, keyed by object identity (the cache holds a
+# reference, so the identity cannot be reused) and trusted only while the
+# stream still equals the copy taken when the index was last brought up to
+# date: any other writer (SETRANGE, SETBIT, APPEND on the same bytearray)
+# makes the next PFADD rebuild it.
+_INDEX_CACHE_SIZE = 32
+_index_cache: dict[int, tuple[bytearray, bytearray, list[int], list[int]]] = {}
+
+
+def _build_index(value: bytes | bytearray) -> tuple[list[int], list[int]]:
+    starts: list[int] = []
+    xzeros: list[int] = []
+    covered = 0
+    position, end = HEADER_SIZE, len(value)
+    while position < end:
+        byte = value[position]
+        starts.append(covered)
+        if byte & 0x80:
+            covered += (byte & 3) + 1
+            position += 1
+        elif byte & 0x40:
+            if position + 1 >= end:
+                raise CorruptHLL
+            xzeros.append(covered)
+            covered += (((byte & 0x3F) << 8) | value[position + 1]) + 1
+            position += 2
+        else:
+            covered += byte + 1
+            position += 1
+    return starts, xzeros
+
+
+def _forget_index(value: bytes | bytearray) -> None:
+    entry = _index_cache.get(id(value))
+    if entry is not None and entry[0] is value:
+        del _index_cache[id(value)]
 
 
 class SparseEditor:
-    """A sparse HLL decoded once for a command's worth of hllSparseSet calls:
-    ``opcodes`` (ZERO/VAL as their byte, XZERO as a 16-bit number) and
-    ``starts`` (the first register each covers). :meth:`write_back` puts
-    the bytes back into the value (nothing to do once it went dense)."""
+    """hllSparseSet over a sparse HLL, editing the bytearray in place as
+    Redis edits its sds (slice assignment is the memmove), with the opcode
+    index above to find a register. :meth:`close` keeps the index for the
+    next command (or drops it once the value went dense)."""
 
-    __slots__ = ("value", "opcodes", "starts", "size", "dense")
+    __slots__ = ("value", "starts", "xzeros", "dense")
 
-    def __init__(self, value: bytearray, opcodes: list[int], starts: list[int]) -> None:
+    def __init__(self, value: bytearray, starts: list[int], xzeros: list[int]) -> None:
         self.value = value
-        self.opcodes = opcodes
         self.starts = starts
-        self.size = len(value)
+        self.xzeros = xzeros
         self.dense = False
 
     @classmethod
-    def decode(cls, value: bytearray) -> SparseEditor:
-        opcodes: list[int] = []
-        starts: list[int] = []
-        covered = 0
-        position, end = HEADER_SIZE, len(value)
-        while position < end:
-            byte = value[position]
-            if byte & 0x80:
-                opcode = byte
-                covered_next = covered + (byte & 3) + 1
-                position += 1
-            elif byte & 0x40:
-                if position + 1 >= end:
-                    raise CorruptHLL
-                opcode = (byte << 8) | value[position + 1]
-                covered_next = covered + (opcode & 0x3FFF) + 1
-                position += 2
-            else:
-                opcode = byte
-                covered_next = covered + byte + 1
-                position += 1
-            opcodes.append(opcode)
-            starts.append(covered)
-            covered = covered_next
-        return cls(value, opcodes, starts)
+    def open(cls, value: bytearray) -> SparseEditor:
+        entry = _index_cache.pop(id(value), None)
+        if entry is not None and entry[0] is value and entry[1] == value[HEADER_SIZE:]:
+            return cls(value, entry[2], entry[3])
+        starts, xzeros = _build_index(value)
+        return cls(value, starts, xzeros)
 
-    def write_back(self) -> None:
+    def close(self) -> None:
         if self.dense:
             return
-        encoded = bytearray()
-        for opcode in self.opcodes:
-            if opcode > 0xFF:
-                encoded.append(opcode >> 8)
-            encoded.append(opcode & 0xFF)
-        self.value[HEADER_SIZE:] = encoded
+        value = self.value
+        _index_cache[id(value)] = (value, value[HEADER_SIZE:], self.starts, self.xzeros)
+        if len(_index_cache) > _INDEX_CACHE_SIZE:
+            del _index_cache[next(iter(_index_cache))]
 
     def set(self, index: int, count: int, sparse_max_bytes: int) -> bool:
-        """hllSparseSet on the decoded opcodes; after a promotion the value is
-        dense and the caller goes on with :func:`dense_set`."""
+        """hllSparseSet; after a promotion the value is dense and the caller
+        goes on with :func:`dense_set`."""
         if count > _VAL_MAX_VALUE:
             return self._promote(index, count)
-        opcodes, starts = self.opcodes, self.starts
+        value, starts, xzeros = self.value, self.starts, self.xzeros
         at = bisect_right(starts, index) - 1
         if at < 0:
             raise CorruptHLL
-        kind, span, current = _span(opcodes[at])
         first = starts[at]
-        last = first + span - 1
-        if index > last:
-            raise CorruptHLL
-        previous = at - 1
-        if kind == 2:
+        position = HEADER_SIZE + at + bisect_left(xzeros, first)
+        byte = value[position]
+        size = 1
+        if byte & 0x80:
+            span = (byte & 3) + 1
+            if index >= first + span:
+                raise CorruptHLL
+            current = ((byte >> 2) & 0x1F) + 1
             if current >= count:
                 return False
             if span == 1:
-                opcodes[at] = _val(count, 1)
-                self._merge_values(previous)
+                value[position] = _val(count, 1)
+                self._merge_values(at - 1)
                 return True
-        if kind == 0 and span == 1:
-            opcodes[at] = _val(count, 1)
-            self._merge_values(previous)
-            return True
-        new_opcodes: list[int] = []
-        new_starts: list[int] = []
+        elif byte & 0x40:
+            span = (((byte & 0x3F) << 8) | value[position + 1]) + 1
+            if index >= first + span:
+                raise CorruptHLL
+            current = 0
+            size = 2
+        else:
+            span = byte + 1
+            if index >= first + span:
+                raise CorruptHLL
+            if span == 1:
+                value[position] = _val(count, 1)
+                self._merge_values(at - 1)
+                return True
+            current = 0
+        last = first + span - 1
+        pieces = bytearray()
+        new_starts = []
+        new_xzeros = []
         if index != first:
-            new_opcodes.append(_val(current, index - first) if kind == 2 else _zero_opcode(index - first))
+            if current:
+                pieces.append(_val(current, index - first))
+            else:
+                if index - first > _ZERO_MAX_LEN:
+                    new_xzeros.append(first)
+                pieces += _zero_run(index - first)
             new_starts.append(first)
-        new_opcodes.append(_val(count, 1))
+        pieces.append(_val(count, 1))
         new_starts.append(index)
         if index != last:
-            new_opcodes.append(_val(current, last - index) if kind == 2 else _zero_opcode(last - index))
+            if current:
+                pieces.append(_val(current, last - index))
+            else:
+                if last - index > _ZERO_MAX_LEN:
+                    new_xzeros.append(index + 1)
+                pieces += _zero_run(last - index)
             new_starts.append(index + 1)
-        delta = sum(map(_opcode_size, new_opcodes)) - _opcode_size(opcodes[at])
-        if delta > 0 and self.size + delta > sparse_max_bytes:
+        delta = len(pieces) - size
+        if delta > 0 and len(value) + delta > sparse_max_bytes:
             return self._promote(index, count)
-        opcodes[at : at + 1] = new_opcodes
+        value[position : position + size] = pieces
         starts[at : at + 1] = new_starts
-        self.size += delta
-        self._merge_values(previous)
+        if size == 2:
+            del xzeros[bisect_left(xzeros, first)]
+        for start in new_xzeros:
+            insort(xzeros, start)
+        self._merge_values(at - 1)
         return True
 
     def _merge_values(self, previous: int) -> None:
         """Step 4 of hllSparseSet: merge adjacent equal VAL opcodes, looking at
         up to five opcodes from the one before the change."""
-        opcodes, starts = self.opcodes, self.starts
-        position = previous if previous >= 0 else 0
+        value, starts = self.value, self.starts
+        at = previous if previous >= 0 else 0
+        if at >= len(starts):
+            return
+        position = HEADER_SIZE + at + bisect_left(self.xzeros, starts[at])
         scans = 5
-        while position < len(opcodes) and scans:
+        while at < len(starts) and scans:
             scans -= 1
-            opcode = opcodes[position]
-            if not 0x80 <= opcode <= 0xFF:
-                position += 1
+            byte = value[position]
+            if not byte & 0x80:
+                position += 2 if byte & 0x40 else 1
+                at += 1
                 continue
-            if position + 1 < len(opcodes) and 0x80 <= opcodes[position + 1] <= 0xFF:
-                _, first_length, first_count = _span(opcode)
-                _, second_length, second_count = _span(opcodes[position + 1])
-                if first_count == second_count and first_length + second_length <= _VAL_MAX_LEN:
-                    opcodes[position : position + 2] = [_val(first_count, first_length + second_length)]
-                    del starts[position + 1]
-                    self.size -= 1
+            if at + 1 < len(starts):
+                following = value[position + 1]
+                merged_length = (byte & 3) + (following & 3) + 2
+                # Both VAL, the same value (bits 2..6), and the lengths fit one VAL.
+                if following & 0x80 and not (byte ^ following) & 0x7C and merged_length <= _VAL_MAX_LEN:
+                    value[position] = (byte & 0xFC) | (merged_length - 1)
+                    del value[position + 1]
+                    del starts[at + 1]
                     continue
             position += 1
+            at += 1
 
     def _promote(self, index: int, count: int) -> bool:
-        self.write_back()
         self.dense = True
-        return _promote(self.value, index, count)
-
-
-def _promote(value: bytearray, index: int, count: int) -> bool:
-    to_dense(value)
-    dense_set(value, index, count)
-    return True
+        to_dense(self.value)
+        dense_set(self.value, index, count)
+        return True
 
 
 # -- adding, merging, counting -----------------------------------------------------
@@ -435,7 +481,7 @@ def add_many(value: bytearray, elements: list[bytes], sparse_max_bytes: int) -> 
     """PFADD's loop: True when some register grew. A sparse value is decoded
     once for all the elements and written back once."""
     updated = False
-    editor = None if value[4] == DENSE else SparseEditor.decode(value)
+    editor = None if value[4] == DENSE else SparseEditor.open(value)
     try:
         for element in elements:
             index, count = pattern(element)
@@ -445,7 +491,7 @@ def add_many(value: bytearray, elements: list[bytes], sparse_max_bytes: int) -> 
                 updated = dense_set(value, index, count) or updated
     finally:
         if editor is not None:
-            editor.write_back()
+            editor.close()
     return updated
 
 
@@ -488,9 +534,17 @@ def merged_registers(values: Iterable[bytes | bytearray]) -> bytes:
 
 
 def histogram_of(register_values: bytes | bytearray | list[int]) -> list[int]:
-    if not isinstance(register_values, list):
-        return [register_values.count(level) for level in range(64)]
     histogram = [0] * 64
+    if not isinstance(register_values, list):
+        # bytes.count is a C scan; stop at the level where every register is counted.
+        remaining = len(register_values)
+        for level in range(64):
+            if not remaining:
+                break
+            found = register_values.count(level)
+            histogram[level] = found
+            remaining -= found
+        return histogram
     for count in register_values:
         histogram[count] += 1
     return histogram
@@ -545,19 +599,23 @@ def estimate(histogram: list[int]) -> int:
     return whole + 1 if result - whole >= 0.5 else whole
 
 
+_NONZERO = re.compile(rb"[^\x00]")
+
+
 def raise_registers(value: bytearray, maxima: bytes | bytearray | list[int], sparse_max_bytes: int) -> None:
     """Raise every register of ``value`` to ``maxima`` in index order, as
     PFMERGE writes its destination (sparse stays sparse while it fits)."""
     if value[4] == SPARSE:
-        editor = SparseEditor.decode(value)
+        maxima = bytes(maxima)
+        editor = SparseEditor.open(value)
         try:
-            for index, count in enumerate(maxima):
-                if count:
-                    editor.set(index, count, sparse_max_bytes)
-                    if editor.dense:
-                        break
+            for match in _NONZERO.finditer(maxima):
+                index = match.start()
+                editor.set(index, maxima[index], sparse_max_bytes)
+                if editor.dense:
+                    break
         finally:
-            editor.write_back()
+            editor.close()
         if value[4] == SPARSE:
             return
     # Dense registers only ever rise, so raising them all at once is the same.

@@ -36,6 +36,9 @@ NODE_MAX_BYTES = 4096
 _ENTRY_OVERHEAD = 8  # listpack header bytes of one entry, roughly
 
 
+_KEY_BYTES = 16  # a rax key: the master id's ms and seq, 64-bit big-endian each
+
+
 def format_id(entry_id: StreamID) -> bytes:
     return b"%d-%d" % entry_id
 
@@ -295,6 +298,48 @@ class Stream:
         elif self.entries_added:
             group.entries_read = self.estimate_entries_read(entry_id)
         group.last_id = entry_id
+
+    # -- Redis's radix tree (XINFO STREAM) ----------------------------------------
+    def radix_tree_nodes(self) -> int:
+        """The node count of Redis's rax of listpack nodes (``radix-tree-nodes``).
+
+        The rax keys are the nodes' master ids as 16 big-endian bytes. For
+        keys of one length (none a prefix of another) rax.c's insertion
+        (splitting a compressed node) and deletion (re-compressing the chain
+        around a branch that lost a child) both leave the same shape for the
+        same set of keys, whatever the history: the root holds the prefix all
+        keys share (when there is one), each branching point of the keys'
+        Patricia trie is one branch node, an edge of two or more bytes below
+        a branch adds one node holding all but its first byte (which lives in
+        the branch), and each key ends in an empty leaf. So the count follows
+        from the sorted keys alone: the branching points and their depths are
+        the longest common prefixes of neighbouring keys, walked with a stack.
+        """
+        keys = [ms << 64 | seq for ms, seq in (node.master_id for node in self.nodes)]
+        if not keys:
+            return 1
+        count = len(keys)  # the leaves
+        # The bytes two neighbouring keys share: where their highest differing bit is.
+        lcps = [(8 * _KEY_BYTES - (first ^ second).bit_length()) // 8 for first, second in zip(keys, keys[1:])]
+        for position in range(len(keys)):
+            # A leaf hangs from the deeper of the branch points beside it.
+            depth = max(lcps[position - 1] if position else 0, lcps[position] if position < len(lcps) else 0)
+            count += _KEY_BYTES - depth >= 2
+        stack: list[int] = []  # depths of the open branch nodes, increasing
+        for depth in lcps:
+            while stack and stack[-1] > depth:
+                child = stack.pop()
+                parent = max(stack[-1] if stack else depth, depth)
+                count += 1 + (child - parent >= 2)
+            if not stack or stack[-1] < depth:
+                stack.append(depth)
+        while stack:
+            child = stack.pop()
+            if stack:
+                count += 1 + (child - stack[-1] >= 2)
+            else:
+                count += 1 + (child >= 1)  # the top branch, and the root holding the shared prefix
+        return count
 
     # -- persistence (the RDB codec) ----------------------------------------------
     def node_spans(self) -> list[tuple[StreamID, int]]:
