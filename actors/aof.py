@@ -2,8 +2,10 @@
 
 Layout (Redis 7 multi-part, in ``dir/appenddirname``): a manifest
 ``<appendfilename>.manifest`` naming one base file
-(``<appendfilename>.<seq>.base.rdb``, an RDB preamble) and the incremental
-files (``<appendfilename>.<seq>.incr.aof``, RESP commands) in order.
+(``<appendfilename>.<seq>.base.rdb``, an RDB preamble, or with
+``aof-use-rdb-preamble no`` ``<appendfilename>.<seq>.base.aof``, commands)
+and the incremental files (``<appendfilename>.<seq>.incr.aof``, RESP
+commands) in order. Loading tells the two kinds of base by their first bytes.
 
 How it works:
 
@@ -44,6 +46,7 @@ from protocol.errors import CommandError
 from protocol.commands.table import resolve
 
 from actors.engine.context import ClientState
+from actors.engine.persistence.aof_base import encode_command
 from actors.engine.persistence.rdb_reader import RdbError
 from actors.snapshot import Snapshotter, clear, install_records, read_rdb_file, write_file_durably
 
@@ -52,13 +55,6 @@ log = logging.getLogger("shardis.aof")
 
 class AofError(Exception):
     """An AOF that cannot be loaded: names the file and the offset."""
-
-
-def encode_command(argv: list[bytes]) -> bytes:
-    parts = [b"*%d\r\n" % len(argv)]
-    for arg in argv:
-        parts.append(b"$%d\r\n%s\r\n" % (len(arg), arg))
-    return b"".join(parts)
 
 
 @attrs.frozen
@@ -332,7 +328,8 @@ class AofWriter:
             os.makedirs(self.directory(), exist_ok=True)
             new_seq = self.seq + 1
             name = self.config["appendfilename"]
-            base_name = f"{name}.{new_seq}.base.rdb"
+            preamble = bool(self.config["aof-use-rdb-preamble"])
+            base_name = f"{name}.{new_seq}.base.{'rdb' if preamble else 'aof'}"
             incr_name = f"{name}.{new_seq}.incr.aof"
             old_files = ([self.base_name] if self.base_name else []) + list(self.incr_names)
 
@@ -344,7 +341,9 @@ class AofWriter:
                 self.current_db = -1
                 self.wakeup.set()
 
-            chunks = await self.snapshotter.take_snapshot(at_start, aof_base=True)
+            chunks = await self.snapshotter.take_snapshot(
+                at_start, aof_base=True, as_commands=not preamble
+            )
             await trio.to_thread.run_sync(write_file_durably, self.file_path(base_name), chunks)
             manifest = (
                 f"file {base_name} seq {new_seq} type b\n"
@@ -405,7 +404,7 @@ class AofWriter:
             path = self.file_path(file_name)
             if kind == "b":
                 self.base_name = file_name
-                if file_name.endswith(".rdb"):
+                if has_rdb_magic(path):  # as Redis: the contents decide, not the name
                     try:
                         contents = read_rdb_file(path)
                     except RdbError as error:
@@ -438,6 +437,16 @@ class AofWriter:
             os.path.getsize(self.file_path(self.incr_names[-1])) if self.incr_names else 0
         )
         self.enabled = True
+
+
+def has_rdb_magic(path: str) -> bool:
+    """An RDB preamble base starts with ``REDIS``; a missing file is left to
+    the loader (which names it)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(5) == b"REDIS"
+    except FileNotFoundError:
+        return path.endswith(".rdb")
 
 
 def parse_commands(

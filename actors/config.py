@@ -112,6 +112,10 @@ class Param:
         return value
 
     def render(self, value: Any) -> bytes:
+        if self.kind == "notify":
+            from actors.pubsub import format_notify_flags
+
+            return format_notify_flags(value).encode()
         if self.kind == "bool":
             return b"yes" if value else b"no"
         if self.kind in ("int", "memory"):
@@ -190,6 +194,7 @@ PARAMS: tuple[Param, ...] = (
     Param("auto-aof-rewrite-percentage", "int", 100, minimum=0, maximum=INT_MAX),
     Param("auto-aof-rewrite-min-size", "memory", 64 * 1024 * 1024, minimum=0, maximum=LONG_MAX),
     Param("aof-load-truncated", "bool", True),
+    Param("aof-use-rdb-preamble", "bool", True),
     Param("stop-writes-on-bgsave-error", "bool", True),
     Param("rdbcompression", "bool", True),
     Param("rdbchecksum", "bool", True),

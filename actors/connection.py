@@ -50,6 +50,7 @@ from actors.messages import (
     ClientGone,
     MonitorLine,
     MonitorOn,
+    PublishMany,
     ServerRequest,
     TrackingClients,
     TrackingOn,
@@ -76,6 +77,8 @@ HUB_CONFIRMED = frozenset(
 )
 # Commands whose handler queues its own reply (after the replies made before it).
 QUEUED_FIRST = HUB_CONFIRMED | {"monitor"}
+# Consecutive ones in a read reach the hub as one PublishMany.
+PUBLISHERS = frozenset({"publish", "spublish"})
 # What a RESP2 client may run while subscribed.
 SUBSCRIBED_MODE_ALLOWED = HUB_CONFIRMED | {"ping", "quit", "reset"}
 # Push mode: the main task waits for the writer past this many queued bytes.
@@ -221,6 +224,7 @@ class Connection:
         encoded: list[bytes] = []
         batch: list[tuple[int, str, list[bytes]]] = []
         batch_shard = -1
+        publishes: list[tuple[bytes, bytes, bool]] = []  # never pending together with batch
         runtime = self.runtime
         router = runtime.router
         single_shard = router.shard_count == 1
@@ -248,12 +252,20 @@ class Connection:
             if not self.is_authenticated and "no_auth" not in spec.flags:
                 replies.append(ErrorReply(errors.NOAUTH))
                 continue
-            if runtime.disk_error is not None and (spec.is_write or name == "ping"):
-                # As Redis 7.0: a failed save / AOF write refuses writes (and PING).
-                if self.multi is not None:
-                    self.multi_failed = True
-                self.count_error(runtime.disk_error)
-                replies.append(ErrorReply(runtime.disk_error))
+            if runtime.disk_error is not None and (
+                spec.is_write or name == "ping" or (name == "exec" and self.queued_a_write())
+            ):
+                # As Redis 7.0: a failed save / AOF write refuses writes (and PING),
+                # and an EXEC with a write queued before the error (execCommandAbort).
+                if name == "exec" and self.multi is not None:
+                    self.discard_transaction()
+                    refusal = errors.EXECABORT_BECAUSE.format(runtime.disk_error)
+                else:
+                    if self.multi is not None:
+                        self.multi_failed = True
+                    refusal = runtime.disk_error
+                self.count_error(refusal)
+                replies.append(ErrorReply(refusal))
                 continue
             if self.subscriptions and not self.client.resp3 and name not in SUBSCRIBED_MODE_ALLOWED:
                 self.count_error(errors.subscribed_mode_only(name))
@@ -266,6 +278,12 @@ class Connection:
                 replies.append(ErrorReply(errors.LOADING))
                 continue
             if self.multi is not None and name not in MULTI_CONTROL:
+                if runtime.config["maxmemory"] and any(shard.out_of_memory for shard in runtime.shards):
+                    # Redis 7.0 refuses queueing anything while out of memory (flags the transaction).
+                    self.multi_failed = True
+                    self.count_error(errors.OOM)
+                    replies.append(ErrorReply(errors.OOM))
+                    continue
                 if "no_multi" in spec.flags:
                     replies.append(ErrorReply(errors.COMMAND_NOT_ALLOWED_IN_MULTI))
                     continue
@@ -279,7 +297,22 @@ class Connection:
                 if batch:
                     replies.extend(await self.run_batch(batch_shard, batch))
                     batch, batch_shard = [], -1
+                if publishes:
+                    replies.extend(await self.publish_many(publishes))
+                    publishes = []
                 await self.runtime.pause.wait()
+            if name in PUBLISHERS:
+                if batch:
+                    replies.extend(await self.run_batch(batch_shard, batch))
+                    batch, batch_shard = [], -1
+                publishes.append((argv[1], argv[2], name == "spublish"))
+                tracking = self.client.tracking
+                if tracking is not None:
+                    tracking.caching = None  # CLIENT CACHING answers for the next command only
+                continue
+            if publishes:
+                replies.extend(await self.publish_many(publishes))
+                publishes = []
             if spec.scope is Scope.KEYS:
                 if single_shard:
                     shard_id = 0
@@ -327,6 +360,8 @@ class Connection:
                 break
         if batch:
             replies.extend(await self.run_batch(batch_shard, batch))
+        if publishes:
+            replies.extend(await self.publish_many(publishes))
         encoded.append(self.encode_kept(replies, keep))
         return b"".join(encoded)
 
@@ -371,6 +406,11 @@ class Connection:
         if self.nursery is not None:
             self.nursery.cancel_scope.cancel()
 
+    async def publish_many(self, messages: list[tuple[bytes, bytes, bool]]) -> list[int]:
+        """(S)PUBLISH ``(channel, message, shard)`` in order, in one hub round
+        trip; returns each message's number of receivers."""
+        return await self.ask_hub(PublishMany(messages, self.replies_send))
+
     async def ask_hub(self, message: Any) -> Any:
         hub = self.runtime.hub
         assert hub is not None
@@ -380,13 +420,14 @@ class Connection:
     # -- CLIENT TRACKING and MONITOR ---------------------------------------------
     async def set_tracking(self, options: TrackingOptions | None) -> None:
         """Turn tracking on (or change its options) or off: the shards count
-        tracking clients, the hub delivers their invalidations."""
+        tracking clients and write their invalidations; the hub counts them
+        and notices a redirect target's disconnect."""
         was_tracking = self.client.tracking is not None
         pushes = self.enter_push_mode() if options is not None else self.pushes
         self.client.tracking = options
         if options is not None and not was_tracking:
-            # The shards keep this client's queue for default-mode invalidations.
-            tracking_on = TrackingClients(1, self.info.client_id, self.client, pushes)
+            # The shards keep this client's queue and write its invalidations.
+            tracking_on = TrackingClients(1, self.info.client_id, self.client, pushes, self.runtime.clients)
             for shard in self.runtime.shards:
                 await shard.inbox_send.send(tracking_on)
         elif options is None and was_tracking:
@@ -659,6 +700,15 @@ class Connection:
             except CommandError as error:
                 replies.append(ErrorReply(error.message))
         return replies
+
+    def queued_a_write(self) -> bool:
+        return self.multi is not None and any(spec.is_write for spec, _ in self.multi)
+
+    def discard_transaction(self) -> None:
+        self.multi = None
+        self.multi_failed = False
+        self.info.multi_count = -1
+        self.release_watches()
 
     def selectable_db(self, raw: bytes, current: int) -> int:
         if raw.lstrip(b"-").isdigit() and 0 <= int(raw) < self.runtime.config["databases"]:

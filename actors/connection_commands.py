@@ -21,7 +21,7 @@ from protocol.resp.values import ErrorReply, OK, PONG, RespSet, SimpleString, Ve
 
 from actors.config import REDIS_VERSION
 from actors.engine.args import Args, parse_int
-from actors.messages import MonitorOn, Publish, PubsubQuery, Subscribe, Unsubscribe
+from actors.messages import MonitorOn, PublishMany, PubsubQuery, Subscribe, Unsubscribe
 from actors.pubsub import pubsub_help
 from actors.tracking import parse_tracking
 
@@ -546,8 +546,11 @@ async def subscribe(conn: Connection, argv: list[bytes]) -> Any:
 
 @local("publish", "spublish")
 async def publish(conn: Connection, argv: list[bytes]) -> Any:
+    """One (S)PUBLISH (inside EXEC); a read's run of them goes to the hub as
+    one message (Connection.publish_many)."""
     shard = argv[0].lower() == b"spublish"
-    return await conn.ask_hub(Publish(argv[1], argv[2], conn.replies_send, shard))
+    (count,) = await conn.publish_many([(argv[1], argv[2], shard)])
+    return count
 
 
 @local("pubsub|channels", "pubsub|numsub", "pubsub|numpat", "pubsub|shardchannels", "pubsub|shardnumsub")

@@ -140,13 +140,12 @@ class Unsubscribe:
 
 
 @attrs.frozen
-class Publish:
-    """(S)PUBLISH: the reply is the number of clients that received it."""
+class PublishMany:
+    """The (S)PUBLISHes of one read, in order: ``(channel, message, shard)``.
+    The reply is the list of their receiver counts (one hub round trip)."""
 
-    channel: bytes
-    message: bytes
+    messages: list[tuple[bytes, bytes, bool]]
     reply_to: trio.MemorySendChannel[Any]
-    shard: bool = False
 
 
 @attrs.frozen
@@ -198,13 +197,15 @@ class InspectRequest:
 class TrackingClients:
     """To every shard: a client started (+1) or stopped (-1) tracking. A shard
     records reads and writes only while some client tracks. With a +1 the
-    shard also keeps the client's state and push queue, so it can write a
-    default-mode invalidation itself in the writer's step (docs/decisions/0006)."""
+    shard also keeps the client's state and push queue, and the connection
+    registry to find REDIRECT targets, so it writes every invalidation itself
+    in the writer's step (docs/decisions/0006, 0008)."""
 
     delta: int
     client_id: int = 0
     client: Any = None  # engine.context.ClientState (its .tracking is live)
     queue: Any = None  # pubsub.PushQueue
+    clients: Any = None  # runtime.Runtime.clients: client id -> connection (read only)
 
 
 @attrs.frozen
@@ -214,18 +215,6 @@ class TrackingOn:
     client_id: int
     queue: Any  # pubsub.PushQueue
     options: Any  # tracking.TrackingOptions | None
-
-
-@attrs.frozen
-class Invalidations:
-    """A shard batch's invalidations: ``(key, client ids)`` popped from its
-    tracking table, every key written (for BCAST), the writer's client id,
-    and whether the batch flushed a database (everyone gets a null)."""
-
-    entries: list[tuple[bytes, set[int]]]
-    written: list[bytes]
-    writer: int
-    flushed: bool = False
 
 
 @attrs.frozen

@@ -6,7 +6,7 @@ the hub work); it answers on the sender's ``reply_to``.
 
 Delivery never waits either: each subscriber has a :class:`PushQueue`, the
 bounded outbox its connection's writer drains. The hub encodes a message once
-per protocol and appends the bytes with :meth:`PushQueue.send_nowait`; a queue
+per protocol and appends the bytes with :meth:`PushQueue.append_nowait`; a queue
 over its ``client-output-buffer-limit`` (hard, or soft for longer than the
 seconds) marks itself overflowed and asks its connection to close, so a
 stalled subscriber costs the hub one append, never a wait. Confirmations of
@@ -19,9 +19,17 @@ Keyspace notifications: shards hand their batch's events here
 by ``notify-keyspace-events`` and publishes ``__keyspace@<db>__:<key>`` and
 ``__keyevent@<db>__:<event>`` as PUBLISH would.
 
-Client-side caching and MONITOR also deliver here: shards send their
-:class:`~actors.messages.Invalidations`, connections their MONITOR lines,
-and the hub's :class:`~actors.tracking.Tracker` encodes and queues the pushes.
+MONITOR lines are delivered here too. Tracking invalidations are not: the
+shards write them in the writer's step (docs/decisions/0006, 0008); the hub
+only keeps the registry of tracking clients (:class:`~actors.tracking.Tracker`)
+to count them and to mark a redirect broken when its target disconnects.
+
+Delivery is batched per burst: the hub appends (:meth:`PushQueue.append_nowait`)
+everything the messages in its inbox produce, and when the inbox is empty
+flushes each queue it touched once (:meth:`PushQueue.flush_nowait`): one
+non-blocking write per subscriber per burst when its writer is idle, else one
+wake-up of the writer. A connection sends the (S)PUBLISHes of one read as one
+:class:`~actors.messages.PublishMany` and gets their counts in one reply.
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ from __future__ import annotations
 import logging
 import math
 from collections import deque
+from itertools import groupby
+from operator import itemgetter
 from collections.abc import Callable
 from typing import Any
 
@@ -41,11 +51,10 @@ from actors.engine.context import ClientState
 from actors.engine.glob import compile_glob
 from actors.messages import (
     ClientGone,
-    Invalidations,
     KeyspaceEvents,
     MonitorLine,
     MonitorOn,
-    Publish,
+    PublishMany,
     PubsubQuery,
     ResetStatistics,
     StatisticsRequest,
@@ -58,6 +67,8 @@ from actors.tracking import Tracker
 log = logging.getLogger("shardis.pubsub")
 
 CHANNEL, PATTERN, SHARD = "channel", "pattern", "shard"
+# A run of (channel, message, shard) with the same channel and kind is delivered at once.
+_CHANNEL_AND_KIND = itemgetter(0, 2)
 _SUBSCRIBE = {CHANNEL: b"subscribe", PATTERN: b"psubscribe", SHARD: b"ssubscribe"}
 _UNSUBSCRIBE = {CHANNEL: b"unsubscribe", PATTERN: b"punsubscribe", SHARD: b"sunsubscribe"}
 
@@ -67,18 +78,25 @@ NOTIFY_LETTERS = "Ag$lshzxeKEtmdn"
 
 
 def parse_notify_flags(raw: str) -> str:
-    """Validate and normalise a ``notify-keyspace-events`` value as Redis
-    prints it back (``KEA`` -> ``AKE``); raises ValueError on a bad letter."""
+    """Validate a ``notify-keyspace-events`` value and keep every class it
+    names, ``A`` spelled out (``KEA`` -> ``g$lshzxetdKE``); raises ValueError
+    on a bad letter. :func:`format_notify_flags` prints it as Redis does."""
     letters = set()
     for char in raw:
         if char not in NOTIFY_LETTERS:
             raise ValueError(char)
         letters.update(NOTIFY_TYPE_CLASSES if char == "A" else char)
-    if letters.issuperset(NOTIFY_TYPE_CLASSES):
-        text = "A"  # Redis prints no "n" after "A" (shardis raises no "new" events yet)
+    return "".join(char for char in NOTIFY_TYPE_CLASSES + "nKEm" if char in letters)
+
+
+def format_notify_flags(flags: str) -> str:
+    """Redis's keyspaceEventsFlagsToString: ``A`` for every type class (an
+    ``n`` beside it is kept but not printed), then K, E and m."""
+    if set(NOTIFY_TYPE_CLASSES).issubset(flags):
+        text = "A"
     else:
-        text = "".join(char for char in NOTIFY_TYPE_CLASSES + "n" if char in letters)
-    return text + "".join(char for char in "KEm" if char in letters)
+        text = "".join(char for char in NOTIFY_TYPE_CLASSES + "n" if char in flags)
+    return text + "".join(char for char in "KEm" if char in flags)
 
 
 def _bulk(value: bytes) -> bytes:
@@ -130,8 +148,9 @@ class PushQueue:
     drained: trio.Event | None = None
     # The socket's non-blocking write (``os.write`` on its fd), or None (memory
     # streams, TLS). Used only while the writer task is parked on an empty
-    # queue, so nothing is in flight: see send_nowait.
+    # queue, so nothing is in flight: see send_nowait and flush_nowait.
     direct: Callable[[bytes], int] | None = None
+    unflushed: bool = False  # appended to (append_nowait) since the last flush_nowait
     # (channels, patterns, shard channels): written by the hub, read by CLIENT LIST.
     subscription_counts: tuple[int, int, int] = (0, 0, 0)
 
@@ -140,9 +159,11 @@ class PushQueue:
         return self.client.resp3
 
     def send_nowait(self, data: bytes) -> None:
+        """Queue ``data`` and get it going now: straight to the socket when
+        the writer is idle, else wake the writer."""
         if self.overflowed:
             return
-        if self.data_ready is not None and self.direct is not None:
+        if self.data_ready is not None and self.direct is not None and not self.chunks:
             # The writer is parked on an empty queue: nothing is in flight, so
             # the bytes may go to the socket right now. This skips a task
             # wake-up per push, and an invalidation written in a shard's step
@@ -166,6 +187,51 @@ class PushQueue:
         if self.data_ready is not None:
             self.data_ready.set()
             self.data_ready = None
+
+    def append_nowait(self, data: bytes) -> bool:
+        """Queue ``data`` without writing or waking the writer: a producer
+        that appends many pushes in one step (the hub's burst, a shard's
+        batch) calls :meth:`flush_nowait` once at the end, so the socket gets
+        one write per burst. Returns True when the queue was flushed since
+        its last append (the caller must remember to flush it)."""
+        if self.overflowed:
+            return False
+        self.chunks.append(data)
+        self.queued_bytes += len(data)
+        if self.queued_bytes > self.peak_bytes:
+            self.peak_bytes = self.queued_bytes
+        if self.limit is not None:
+            self._check_limit(self.limit)
+        if self.unflushed:
+            return False
+        self.unflushed = True
+        return True
+
+    def flush_nowait(self) -> None:
+        """Hand what :meth:`append_nowait` queued to the socket: one
+        non-blocking write when the writer is idle (the rest, if the socket
+        took only part, and any other case wake the writer)."""
+        self.unflushed = False
+        chunks = self.chunks
+        if self.overflowed or not chunks or self.data_ready is None:
+            return  # nothing to do, or the writer is busy and takes it all next
+        if self.direct is not None:
+            data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            try:
+                written = self.direct(data)
+            except BlockingIOError:
+                written = 0
+            except OSError:
+                self.direct = None  # the writer task meets the error and closes
+                written = 0
+            chunks.clear()
+            if written:
+                self.sent(written)
+            if written == len(data):
+                return
+            chunks.append(data[written:])
+        self.data_ready.set()
+        self.data_ready = None
 
     def _check_limit(self, limit: OutputLimit) -> None:
         queued = self.queued_bytes
@@ -261,21 +327,10 @@ class Hub:
     shard_channels: dict[bytes, dict[int, PushQueue]] = attrs.field(factory=dict)
     notify_flags: str = ""  # the enabled letters, "A" spelled out
     messages_published: int = 0
-    tracker: Tracker = attrs.field(init=False)
+    tracker: Tracker = attrs.field(factory=Tracker)
     monitors: dict[int, PushQueue] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        self.tracker = Tracker(self.find_queue, lambda client_id: client_id in self.subscribers)
-
-    def find_queue(self, client_id: int) -> PushQueue | None:
-        """The push queue of a client the hub knows (subscribed, tracking or monitoring)."""
-        subscriber = self.subscribers.get(client_id)
-        if subscriber is not None:
-            return subscriber.queue
-        tracked = self.tracker.clients.get(client_id)
-        if tracked is not None:
-            return tracked.queue
-        return self.monitors.get(client_id)
+    # Queues appended to in this burst: flushed once each when the inbox is empty.
+    touched: list[PushQueue] = attrs.field(factory=list)
 
     @classmethod
     def create(cls, config: Any) -> Hub:
@@ -286,7 +341,7 @@ class Hub:
         return hub
 
     def _set_notify_flags(self, flags: str) -> None:
-        self.notify_flags = flags.replace("A", NOTIFY_TYPE_CLASSES)
+        self.notify_flags = flags
 
     def statistics(self) -> HubStatistics:
         return HubStatistics(
@@ -317,11 +372,23 @@ class Hub:
                     message = inbox.receive_nowait()
                 except (trio.WouldBlock, trio.EndOfChannel):
                     break
+            self.flush()
+
+    def flush(self) -> None:
+        """One write (or one writer wake-up) per queue this burst delivered to."""
+        touched = self.touched
+        for queue in touched:
+            queue.flush_nowait()
+        touched.clear()
+
+    def deliver(self, queue: PushQueue, data: bytes) -> None:
+        if queue.append_nowait(data):
+            self.touched.append(queue)
 
     def handle(self, message: Any) -> None:
         kind = type(message)
-        if kind is Publish:
-            message.reply_to.send_nowait(self.publish(message.channel, message.message, message.shard))
+        if kind is PublishMany:
+            message.reply_to.send_nowait(self.publish_many(message.messages))
         elif kind is KeyspaceEvents:
             self.keyspace_events(message.events)
         elif kind is Subscribe:
@@ -335,11 +402,7 @@ class Hub:
             message.reply_to.send_nowait((total, collected))
         elif kind is MonitorLine:
             for queue in self.monitors.values():
-                queue.send_nowait(message.line)
-        elif kind is Invalidations:
-            if message.flushed:
-                self.tracker.flush()
-            self.tracker.invalidate(message.entries, message.written, message.writer)
+                self.deliver(queue, message.line)
         elif kind is TrackingOn:
             if message.options is None:
                 self.tracker.disable(message.client_id)
@@ -353,7 +416,7 @@ class Hub:
         elif kind is ClientGone:
             self.forget(message.client_id)
             self.monitors.pop(message.client_id, None)
-            self.tracker.forget(message.client_id)
+            self.tracker.forget(message.client_id, self.deliver)
         elif kind is PubsubQuery:
             message.reply_to.send_nowait(self.query(message.subcommand, message.args))
         elif kind is StatisticsRequest:
@@ -439,23 +502,67 @@ class Hub:
             self.unsubscribe("all", [], subscriber.queue, notify=False)
 
     # -- delivery ------------------------------------------------------------
+    def publish_many(self, messages: list[tuple[bytes, bytes, bool]]) -> list[int]:
+        """(S)PUBLISH a connection's run of ``(channel, message, shard)`` in
+        order; returns each one's number of receivers. Consecutive messages
+        to the same channel are delivered as one append per subscriber."""
+        if len(messages) == 1:
+            channel, payload, shard = messages[0]
+            return [self.publish(channel, payload, shard)]
+        counts: list[int] = []
+        for (channel, shard), run in groupby(messages, _CHANNEL_AND_KIND):
+            counts += self.publish_run(channel, [payload for _, payload, _ in run], shard)
+        return counts
+
+    def publish_run(self, channel: bytes, payloads: list[bytes], shard: bool) -> list[int]:
+        """Several messages to one channel: each subscriber gets them all in
+        one append. A matching pattern interleaves ``pmessage`` after each
+        ``message`` (Redis's order for a client with both), so then the
+        messages go one by one."""
+        patterns = [] if shard else [
+            (pattern, subscribed)
+            for pattern, subscribed in self.patterns.items()
+            if compile_glob(pattern)(channel)
+        ]
+        if patterns or len(payloads) == 1:
+            return [self.publish(channel, payload, shard) for payload in payloads]
+        self.messages_published += len(payloads)
+        subscribed = (self.shard_channels if shard else self.channels).get(channel)
+        if not subscribed:
+            return [0] * len(payloads)
+        kind = b"$8\r\nsmessage\r\n" if shard else b"$7\r\nmessage\r\n"
+        head = kind + _bulk(channel)
+        bulks = [b"$%d\r\n%b\r\n" % (len(payload), payload) for payload in payloads]
+        encoded: list[bytes | None] = [None, None]
+        deliver = self.deliver
+        for queue in tuple(subscribed.values()):
+            resp3 = queue.resp3
+            data = encoded[resp3]
+            if data is None:
+                prefix = _header(3, resp3) + head  # before every message's payload
+                data = encoded[resp3] = prefix + prefix.join(bulks)
+            deliver(queue, data)
+        return [len(subscribed)] * len(payloads)
+
     def publish(self, channel: bytes, message: bytes, shard: bool = False) -> int:
         """Deliver to channel subscribers, then pattern subscribers (or to
-        shard-channel subscribers); returns the number of receivers."""
+        shard-channel subscribers); returns the number of receivers. The
+        bytes are appended; :meth:`flush` writes them at the burst's end."""
         self.messages_published += 1
         encoded: list[bytes | None] = [None, None]
         receivers = 0
+        deliver = self.deliver
         table = self.shard_channels if shard else self.channels
         subscribed = table.get(channel)
         if subscribed:
             kind = b"$8\r\nsmessage\r\n" if shard else b"$7\r\nmessage\r\n"
             body = kind + _bulk(channel) + _bulk(message)
-            for queue in list(subscribed.values()):
+            for queue in tuple(subscribed.values()):
                 resp3 = queue.resp3
                 data = encoded[resp3]
                 if data is None:
                     data = encoded[resp3] = _header(3, resp3) + body
-                queue.send_nowait(data)
+                deliver(queue, data)
             receivers += len(subscribed)
         if shard or not self.patterns:
             return receivers
@@ -464,8 +571,8 @@ class Hub:
                 continue
             body = b"$8\r\npmessage\r\n" + _bulk(pattern) + _bulk(channel) + _bulk(message)
             bodies = [_header(4, False) + body, _header(4, True) + body]
-            for queue in list(subscribed.values()):
-                queue.send_nowait(bodies[queue.resp3])
+            for queue in tuple(subscribed.values()):
+                deliver(queue, bodies[queue.resp3])
             receivers += len(subscribed)
         return receivers
 

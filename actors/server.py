@@ -61,7 +61,6 @@ class Server:
         self.runtime.hub = self.hub.inbox_send
         for shard in shards:
             shard.event_sink = self.send_events
-            shard.invalidation_sink = self.hub.inbox_send.send_nowait
         self.snapshotter = Snapshotter(shards, self.config, self.clock)
         self.aof = AofWriter(self.config, self.snapshotter)
         for shard in shards:

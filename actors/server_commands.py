@@ -329,7 +329,7 @@ def _section_stats(server: Server, stats: list[ShardStatistics], hub: Any = None
         ("total_net_output_bytes", runtime.stats.total_net_output_bytes),
         ("rejected_connections", runtime.stats.rejected_connections),
         ("expired_keys", sum(s.expired_keys for s in stats)),
-        ("evicted_keys", 0),
+        ("evicted_keys", sum(s.evicted_keys for s in stats)),
         ("keyspace_hits", sum(s.keyspace_hits for s in stats)),
         ("keyspace_misses", sum(s.keyspace_misses for s in stats)),
         ("pubsub_channels", hub.channels if hub else 0),

@@ -21,7 +21,7 @@ import attrs
 import trio
 
 from protocol import errors
-from protocol.commands.keys import InvalidKeys, key_positions
+from protocol.commands.keys import InvalidKeys, key_positions, keys_and_flags
 from protocol.commands.spec import Scope
 from protocol.commands.table import BY_FULL_NAME
 from protocol.errors import CommandError
@@ -32,8 +32,9 @@ from actors.engine.context import ClientState, ExecContext
 from actors.engine.digest import ZERO, database_xors, value_digest
 from actors.engine.inspect import describe
 from actors.engine.dispatch import HANDLERS, load_families
+from actors.engine.eviction import Evictor, MemoryAccount, idle_seconds_of, over_limit
 from actors.engine.keyspace import Keyspace
-from actors.tracking import TrackingOptions, TrackingTable, invalidate_push
+from actors.tracking import TrackingOptions, TrackingTable, bcast_matches, invalidate_push, send_invalidation
 from actors.messages import (
     Atomic,
     Batch,
@@ -41,7 +42,6 @@ from actors.messages import (
     DigestRequest,
     InspectRequest,
     ExpireTick,
-    Invalidations,
     Lease,
     ResetStatistics,
     SetActiveExpire,
@@ -63,6 +63,14 @@ SNAPSHOT_FINISHERS = frozenset({"copy", "move", "swapdb", "flushall", "flushdb"}
 
 INTERNAL_ERROR = "ERR internal error while executing '{}' (see the server log)"
 
+# maxmemory: commands refused with -OOM while this shard stays over its share.
+DENYOOM = frozenset(name for name, spec in BY_FULL_NAME.items() if "denyoom" in spec.flags)
+# keymiss (Redis 7.0 lookupKey): a read lookup that misses raises it; write
+# lookups and these LOOKUP_NONOTIFY readers do not.
+NO_KEYMISS = frozenset({"object|encoding", "object|freq", "object|idletime", "object|refcount", "memory|usage"})
+# Write commands whose own (read-write) key Redis looks up for reading.
+READ_LOOKUP_WRITES = frozenset({"getex", "getdel", "getset", "pfmerge"})
+
 
 @attrs.frozen
 class ShardStatistics:
@@ -77,6 +85,7 @@ class ShardStatistics:
     commands: int
     leases: int
     tracking_keys: int = 0
+    evicted_keys: int = 0
 
 
 @attrs.define(eq=False)
@@ -101,14 +110,30 @@ class Shard:
     # A point-in-time walk in progress (engine.persistence.walker), set by the
     # snapshotter while it holds this shard's lease.
     snapshot: Any = None
-    # CLIENT TRACKING (actors/tracking.py): reads remembered while clients track;
-    # the supervisor sets the sink to the hub's inbox.
+    # CLIENT TRACKING (actors/tracking.py): reads remembered while clients track.
     tracking_clients: int = 0
     tracking_table: TrackingTable = attrs.field(factory=TrackingTable)
-    # client id -> (ClientState, PushQueue) of tracking clients: default-mode
-    # invalidations are written here, in the writer's step (decision 0006).
+    # client id -> (ClientState, PushQueue) of tracking clients, and the BCAST
+    # ones among them: every invalidation is written to its target's queue
+    # here, in the writer's step (decisions 0006 and 0008).
     tracked: dict[int, tuple[Any, Any]] = attrs.field(factory=dict)
-    invalidation_sink: Callable[[Any], None] | None = None
+    broadcasting: dict[int, tuple[Any, Any]] = attrs.field(factory=dict)
+    # The connection registry (Runtime.clients, read only): REDIRECT targets.
+    client_registry: dict[int, Any] = attrs.field(factory=dict)
+    # Queues appended to in this step, flushed once each at its end.
+    touched_queues: list[Any] = attrs.field(factory=list)
+    # The command running now, (name, argv), kept while keymiss events are on.
+    running: tuple[str, list[bytes]] | None = None
+    own_key_missed: Any = None
+    # A coordinator's context while this shard is leased to it (transaction.py):
+    # new and keymiss events join that command's events, in order.
+    lease_context: ExecContext | None = None
+    # maxmemory (engine/eviction.py): the estimate is kept only while it is set.
+    memory: MemoryAccount = attrs.field(factory=MemoryAccount)
+    evictor: Evictor = attrs.field(factory=Evictor)
+    evicted_keys: int = 0
+    # Over maxmemory with nothing left to evict: connections refuse MULTI queueing.
+    out_of_memory: bool = False
 
     def __attrs_post_init__(self) -> None:
         load_families()
@@ -118,6 +143,8 @@ class Shard:
         self.context.database_count = len(self.keyspace.databases)
         self._set_notify_classes(self.config["notify-keyspace-events"])
         self.config.on_change("notify-keyspace-events", self._set_notify_classes)
+        self._set_maxmemory(self.config["maxmemory"])
+        self.config.on_change("maxmemory", self._set_maxmemory)
 
     @classmethod
     def create(cls, shard_id: int, config: Any, clock: Any, inbox_size: int = 4096) -> Shard:
@@ -139,6 +166,7 @@ class Shard:
             commands=self.commands,
             leases=self.leases,
             tracking_keys=len(self.tracking_table.keys),
+            evicted_keys=self.evicted_keys,
         )
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
@@ -185,8 +213,14 @@ class Shard:
             self.tracking_clients += message.delta
             if message.delta > 0 and message.client is not None:
                 self.tracked[message.client_id] = (message.client, message.queue)
+                if message.clients is not None:
+                    self.client_registry = message.clients
+                options = message.client.tracking
+                if options is not None and options.bcast:  # fixed until tracking stops
+                    self.broadcasting[message.client_id] = (message.client, message.queue)
             elif message.delta < 0:
                 self.tracked.pop(message.client_id, None)
+                self.broadcasting.pop(message.client_id, None)
             tracking = self.tracking_clients > 0
             self.context.written = [] if tracking else None
             if not tracking:
@@ -197,6 +231,7 @@ class Shard:
             keyspace = self.keyspace
             keyspace.keyspace_hits = keyspace.keyspace_misses = 0
             keyspace.expiry.expired_keys = 0
+            self.evicted_keys = 0
         elif kind is Watch:
             self.keyspace.now_ms = self.clock.now_ms()
             db = self.keyspace.databases[message.db]
@@ -255,8 +290,17 @@ class Shard:
         replies = []
         append = replies.append
         tracking = client.tracking
+        notes_misses = keyspace.on_miss is not None
+        memory_on = self.memory.enabled
         for db_index, name, argv in commands:
             ctx.db = databases[db_index]
+            if notes_misses:
+                self.running = (name, argv)
+            if memory_on:
+                refusal = self.make_room(name)
+                if refusal is not None:
+                    append(refusal)
+                    continue
             if self.snapshot is not None:
                 self.snapshot_preserve(name, db_index, argv)
             try:
@@ -273,6 +317,7 @@ class Shard:
             append(reply)
             if tracking is not None:
                 self.remember_reads(tracking, client.client_id, name, argv)
+        self.running = None
         self.batches += 1
         self.commands += len(replies)
         self.after_writes()
@@ -327,6 +372,8 @@ class Shard:
         ctx.may_block = True
         if self.snapshot is not None:
             self.snapshot_preserve(blocked.name, blocked.db, blocked.argv)
+        if self.keyspace.on_miss is not None:
+            self.running = (blocked.name, blocked.argv)
         try:
             return HANDLERS[blocked.name](ctx, blocked.argv)
         except CommandError as error:
@@ -361,7 +408,7 @@ class Shard:
 
     def send_invalidations(self, ctx: ExecContext) -> None:
         """Pop the keys this batch wrote from the tracking table (and the
-        oldest over ``tracking-table-max-keys``) and tell the hub."""
+        oldest over ``tracking-table-max-keys``) and invalidate them."""
         written = list(dict.fromkeys(ctx.written)) if ctx.written else []
         if ctx.written:
             ctx.written.clear()
@@ -370,9 +417,12 @@ class Shard:
 
     def invalidate(self, written: list[bytes], writer: int, flushed: bool = False) -> None:
         """Pop ``written`` (keys this shard owns) from the tracking table and
-        invalidate them: default-mode clients get their push right now, in
-        the writer's synchronous step, so it precedes the writer's reply;
-        REDIRECT clients and BCAST go through the hub."""
+        write every invalidation it causes to its target's push queue now, in
+        the writer's synchronous step, so all of them are queued before the
+        writer's reply exists (decisions 0006, 0008): a flush's null to every
+        tracking client (shard 0 only: a FLUSHALL reaches every shard), the
+        popped keys (default mode, or the REDIRECT target), then the BCAST
+        prefixes that match ``written``. Each queue gets one write."""
         table = self.tracking_table
         if flushed:
             table.keys.clear()
@@ -382,22 +432,26 @@ class Shard:
             if clients is not None:
                 entries.append((key, clients))
         entries += table.evict_over(self.config["tracking-table-max-keys"])
-        if entries:
-            entries = self.push_invalidations(entries, writer)
-        if not (entries or written or flushed) or self.invalidation_sink is None:
+        flush_null = flushed and self.shard_id == 0
+        if not (entries or flush_null or (written and self.broadcasting)):
             return
-        # Only shard 0 reports a flush: a FLUSHALL reaches every shard.
-        self.invalidation_sink(Invalidations(entries, written, writer, flushed and self.shard_id == 0))
+        if flush_null:
+            deliver, find_client = self.deliver_push, self.client_registry.get
+            for client, queue in list(self.tracked.values()):
+                if client.tracking is not None:
+                    send_invalidation(client.tracking, queue, None, find_client, deliver)
+        if entries:
+            self.push_invalidations(entries, writer)
+        if written and self.broadcasting:
+            self.broadcast_invalidations(written, writer)
+        self.flush_pushes()
 
-    def push_invalidations(
-        self, entries: list[tuple[bytes, set[int]]], writer: int
-    ) -> list[tuple[bytes, set[int]]]:
-        """Write default-mode invalidations to the tracking clients' push
-        queues; returns the entries left for the hub (REDIRECT clients)."""
+    def push_invalidations(self, entries: list[tuple[bytes, set[int]]], writer: int) -> None:
+        """Queue the invalidations of keys read in default mode (OPTIN/OPTOUT
+        included): a RESP3 client's own push, or its REDIRECT target's."""
         tracked = self.tracked
-        left: list[tuple[bytes, set[int]]] = []
+        deliver, find_client = self.deliver_push, self.client_registry.get
         for key, client_ids in entries:
-            redirected = set()
             push = None
             for client_id in client_ids:
                 found = tracked.get(client_id)
@@ -408,14 +462,32 @@ class Shard:
                 if options is None or options.bcast or (options.noloop and client_id == writer):
                     continue
                 if options.redirect:
-                    redirected.add(client_id)
+                    send_invalidation(options, queue, [key], find_client, deliver)
                 elif queue.resp3:  # a RESP2 client without REDIRECT gets nothing (as Redis)
                     if push is None:
                         push = invalidate_push(key)
-                    queue.send_nowait(push)
-            if redirected:
-                left.append((key, redirected))
-        return left
+                    deliver(queue, push)
+
+    def broadcast_invalidations(self, written: list[bytes], writer: int) -> None:
+        """BCAST clients: one invalidation per prefix the written keys match."""
+        deliver, find_client = self.deliver_push, self.client_registry.get
+        for client_id, (client, queue) in list(self.broadcasting.items()):
+            options = client.tracking
+            if options is None or not options.bcast or (options.noloop and client_id == writer):
+                continue
+            for keys in bcast_matches(options, written):
+                send_invalidation(options, queue, keys, find_client, deliver)
+
+    def deliver_push(self, queue: Any, data: bytes) -> None:
+        if queue.append_nowait(data):
+            self.touched_queues.append(queue)
+
+    def flush_pushes(self) -> None:
+        """One socket write (or writer wake-up) per queue this step pushed to."""
+        touched = self.touched_queues
+        for queue in touched:
+            queue.flush_nowait()
+        touched.clear()
 
     def flush_effects(self, ctx: ExecContext) -> None:
         """Hand propagated writes to the change stream (AOF, replicas) and
@@ -444,6 +516,81 @@ class Shard:
         hub filters them by class."""
         published = ("K" in flags or "E" in flags) and flags.strip("KE")
         self.context.notify_classes = flags if published else ""
+        self.keyspace.on_new = self._on_new if published and "n" in flags else None
+        self.keyspace.on_miss = self._on_miss if published and "m" in flags else None
+
+    def _on_new(self, db_index: int, key: bytes) -> None:
+        """A key was created (Redis's dbAdd): raise ``new`` before the command's event."""
+        (self.lease_context or self.context).events.append(("n", b"new", db_index, key))
+
+    def _on_miss(self, db_index: int, key: bytes) -> None:
+        """A lookup found nothing: raise ``keymiss`` when Redis's lookup would be a read."""
+        running = self.running
+        if running is None:
+            return
+        lookup = read_lookup_kind(running[0], running[1], key)
+        if lookup == NOT_A_READ:
+            return
+        if lookup == OWN_KEY_READ:
+            # Redis reads a write's own key once; the handler here may look twice.
+            missed = self.own_key_missed
+            if missed is not None and missed[0] is running and missed[1] == key:
+                return
+            self.own_key_missed = (running, key)
+        (self.lease_context or self.context).events.append(("m", b"keymiss", db_index, key))
+
+    # -- maxmemory (engine/eviction.py) ------------------------------------------
+    def _set_maxmemory(self, maxmemory: int) -> None:
+        if maxmemory:
+            self.memory.enable(self.keyspace)
+            used = self.memory.settle(self.keyspace)
+            self.out_of_memory = over_limit(used, maxmemory, self.config["shards"])
+        else:
+            self.memory.disable(self.keyspace)
+            self.evictor.forget()
+            self.out_of_memory = False
+
+    def make_room(self, name: str) -> ErrorReply | None:
+        """Before a command, as Redis's performEvictions: evict by policy while
+        this shard is over its share of maxmemory; still over, a ``denyoom``
+        command gets -OOM (others run)."""
+        config = self.config
+        maxmemory, shard_count = config["maxmemory"], config["shards"]
+        keyspace = self.keyspace
+        used = self.memory.settle(keyspace)
+        if not over_limit(used, maxmemory, shard_count):
+            self.out_of_memory = False
+            return None
+        policy, samples = config["maxmemory-policy"], config["maxmemory-samples"]
+        while over_limit(self.memory.total, maxmemory, shard_count):
+            victim = self.evictor.choose(keyspace, policy, samples, idle_seconds_of)
+            if victim is None:
+                break
+            self.evict(*victim)
+        self.out_of_memory = over_limit(self.memory.total, maxmemory, shard_count)
+        if self.out_of_memory and name in DENYOOM:
+            return ErrorReply(errors.OOM)
+        return None
+
+    def evict(self, db_index: int, key: bytes) -> None:
+        """Delete one victim as Redis does: DEL propagated, WATCH and tracking
+        see a write, ``evicted`` (class e) raised, counted in INFO."""
+        if self.snapshot is not None:
+            self.snapshot.preserve(db_index, key)
+        db = self.keyspace.databases[db_index]
+        db.delete(key)
+        db.access.pop(key, None)
+        db.touch(key)
+        self.memory.remeasure(db, key)
+        self.evicted_keys += 1
+        ctx = self.context
+        # Redis's propagateDeletion: UNLINK under lazyfree-lazy-eviction.
+        verb = b"UNLINK" if self.config["lazyfree-lazy-eviction"] else b"DEL"
+        ctx.propagated.append((db_index, [verb, key]))
+        if ctx.written is not None:
+            ctx.written.append(key)
+        if ctx.notify_classes:
+            ctx.events.append(("e", b"evicted", db_index, key))
 
     def _on_expired(self, db_index: int, key: bytes) -> None:
         """Lazy or active expiry removed a key: propagate DEL, raise ``expired``."""
@@ -453,12 +600,16 @@ class Shard:
             ctx.written.append(key)
         if ctx.notify_classes:
             ctx.events.append(("x", b"expired", db_index, key))
+        if self.keyspace.memory_dirty is not None:
+            self.keyspace.memory_dirty.add((db_index, key))
 
     def _on_hash_fields_expired(
         self, db_index: int, key: bytes, fields: list[bytes], key_deleted: bool
     ) -> None:
         ctx = self.context
         ctx.propagated.append((db_index, [b"HDEL", key, *fields]))
+        if self.keyspace.memory_dirty is not None:
+            self.keyspace.memory_dirty.add((db_index, key))
         if ctx.notify_classes:
             ctx.events.append(("h", b"hexpired", db_index, key))
             if key_deleted:
@@ -524,6 +675,40 @@ class Shard:
                 continue  # a full inbox means a busy shard: skip this tick
             except trio.ClosedResourceError:
                 return
+
+
+NOT_A_READ, KEY_READ, OWN_KEY_READ = 0, 1, 2
+
+
+def read_lookup_kind(name: str, argv: list[bytes], key: bytes) -> int:
+    """Whether ``name`` looks ``key`` up for reading, so that a miss raises
+    ``keymiss`` (Redis 7.0's lookupKeyRead): any key of a command that is not a
+    write and the read-only keys of a write (KEY_READ); the own key of GETEX,
+    GETDEL, GETSET, PFMERGE and SET ... GET (OWN_KEY_READ); else NOT_A_READ.
+    A GET-only BITFIELD is a read by its key flags (RO)."""
+    spec = BY_FULL_NAME.get(name)
+    if spec is None or name in NO_KEYMISS:
+        return NOT_A_READ
+    try:
+        found = keys_and_flags(spec, argv)
+    except InvalidKeys:
+        return NOT_A_READ
+    if not spec.is_write:
+        own = KEY_READ
+    elif (
+        name in READ_LOOKUP_WRITES
+        or (name == "set" and any(arg.upper() == b"GET" for arg in argv[3:]))
+    ):
+        own = OWN_KEY_READ
+    else:
+        own = NOT_A_READ
+    for position, flags in found:
+        if argv[position] == key:
+            if "RO" in flags:
+                return KEY_READ
+            if own:
+                return own
+    return NOT_A_READ
 
 
 def watches_hold(keyspace: Any, watches: list[WatchedKey]) -> bool:

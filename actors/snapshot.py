@@ -9,7 +9,7 @@ its keys in small steps between batches and serialises a key's pre-image
 before any write touches it (shard.py), so the file is that one point in time
 while clients keep being served. When every shard has reported, the file is
 assembled (header, per database SELECTDB/RESIZEDB and records, EOF, CRC-64)
-and written off the Trio thread to a temp file, fsynced and renamed.
+and written to a temp file, fsynced and renamed, both off the Trio thread.
 
 SAVE is a BGSAVE that the caller waits for. ``save <seconds> <changes>``
 rules are checked once a second against the count of propagated writes since
@@ -31,7 +31,10 @@ import trio
 
 from actors.config import REDIS_VERSION
 from actors.engine.persistence import rdb_reader
-from actors.engine.persistence.rdb_writer import RdbBuilder, encode_header, encode_select_db
+from actors.engine.persistence.aof_base import encode_command, encode_key_commands
+from actors.engine.persistence.rdb_writer import (
+    RdbBuilder, encode_header, encode_record, encode_select_db,
+)
 from actors.engine.persistence.walker import SnapshotWalk
 from actors.messages import Lease
 
@@ -69,7 +72,8 @@ class Snapshotter:
     nursery: trio.Nursery | None = None
     scheduled: bool = False
     check_rules: bool = False  # set by the server once it listens (not in actor tests)
-    # One walk at a time (a BGSAVE and an AOF rewrite may ask together).
+    # One walk at a time (a BGSAVE and an AOF rewrite may ask together): a turn
+    # among this actor's own requests, not shared state (docs/decisions/0007).
     walk_turn: trio.Lock = attrs.field(factory=trio.Lock)
     # Set by the server: called when ``last_status`` may have changed (-MISCONF),
     # and whether an AOF rewrite runs (a scheduled BGSAVE waits for it).
@@ -157,20 +161,24 @@ class Snapshotter:
                 self.on_status()
 
     async def take_snapshot(
-        self, at_start: Callable[[], None] | None = None, aof_base: bool = False
+        self, at_start: Callable[[], None] | None = None, aof_base: bool = False,
+        as_commands: bool = False,
     ) -> list[bytes]:
-        """The bytes of an RDB file of the whole server at one instant."""
+        """The bytes of an RDB file of the whole server at one instant; with
+        ``as_commands`` an AOF base made of commands instead (an AOF rewrite
+        with ``aof-use-rdb-preamble no``)."""
         async with self.walk_turn:
-            return await self._take_snapshot(at_start, aof_base)
+            return await self._take_snapshot(at_start, aof_base, as_commands)
 
     async def _take_snapshot(
-        self, at_start: Callable[[], None] | None, aof_base: bool
+        self, at_start: Callable[[], None] | None, aof_base: bool, as_commands: bool
     ) -> list[bytes]:
         send, receive = trio.open_memory_channel[Any](math.inf)
         leases: list[Lease] = []
         now_ms = self.clock.now_ms()
         compression = bool(self.config["rdbcompression"])
         walks: dict[int, SnapshotWalk] = {}
+        encode = encode_key_commands if as_commands else encode_record
 
         def done(shard_id: int, walk: SnapshotWalk) -> None:
             send.send_nowait((shard_id, walk))
@@ -182,7 +190,7 @@ class Snapshotter:
                 await shard.inbox_send.send(lease)
                 await receive.receive()
             for shard in self.shards:
-                walk = SnapshotWalk.start(shard.keyspace, now_ms, compression, done)
+                walk = SnapshotWalk.start(shard.keyspace, now_ms, compression, done, encode)
                 walks[shard.shard_id] = walk
                 if walk.done:
                     send.send_nowait((shard.shard_id, walk))
@@ -198,7 +206,14 @@ class Snapshotter:
         while len(finished) < len(self.shards):
             shard_id, walk = await receive.receive()
             finished[shard_id] = walk
-        return assemble(list(finished.values()), self.config, aof_base)
+        if as_commands:
+            return assemble_commands(list(finished.values()), self.config)
+        # The CRC-64 is pure Python (seconds for a file of a million keys): off
+        # the Trio thread, so clients are not paused meanwhile. The walks are
+        # complete and no shard holds them any more.
+        return await trio.to_thread.run_sync(
+            assemble, list(finished.values()), self.config, aof_base
+        )
 
 
 def assemble(walks: list[SnapshotWalk], config: Any, aof_base: bool = False) -> list[bytes]:
@@ -220,6 +235,17 @@ def assemble(walks: list[SnapshotWalk], config: Any, aof_base: bool = False) -> 
         for shard_records in records:
             builder.write(b"".join(shard_records))
     return builder.finish()
+
+
+def assemble_commands(walks: list[SnapshotWalk], config: Any) -> list[bytes]:
+    """An AOF base of commands: per non-empty database a SELECT, then its keys."""
+    chunks = []
+    for index in range(config["databases"]):
+        records = [walk.records[index] for walk in walks if index in walk.records]
+        if records:
+            chunks.append(encode_command([b"SELECT", str(index).encode()]))
+            chunks.extend(b"".join(shard_records) for shard_records in records)
+    return chunks
 
 
 def write_file_durably(path: str, chunks: list[bytes]) -> None:

@@ -9,20 +9,20 @@ Three pieces, each owned by one actor:
   command); the hub sets ``broken_redirect``.
 * :class:`TrackingTable` lives in each shard: key -> ids of the clients that
   read it in default mode (OPTIN/OPTOUT filtered by CLIENT CACHING). A write
-  (``ctx.touch``), an expiry or a flush pops the key; the shard writes the
-  default-mode pushes itself (:func:`invalidate_push`, to the queues it keeps in
-  ``Shard.tracked``; docs/decisions/0006) and hands the REDIRECT entries, the
-  written keys (BCAST) and flushes to the hub in one
-  :class:`~actors.messages.Invalidations` per batch. Over ``tracking-table-max-keys`` (per shard) the oldest keys are
-  dropped and invalidated, as Redis does with random ones. The table is
-  dropped when the last tracking client stops, as Redis frees its radix tree.
-* :class:`Tracker` lives in the hub: which clients track, in which mode, their
-  push queue and redirect target, and the BCAST prefixes. It encodes the
-  invalidation pushes: RESP3 ``>2 invalidate [keys]`` (null on a flush), or a
-  RESP2 redirect target's ``message __redis__:invalidate [keys]`` when that
-  client is in pub/sub mode (Redis sends nothing otherwise). A redirect
-  target that disconnects marks the tracker broken and, in RESP3, sends it
-  ``tracking-redir-broken``.
+  (``ctx.touch``), an expiry or a flush pops the key, and the shard writes
+  every invalidation itself, in the writer's step, to the queues it keeps in
+  ``Shard.tracked`` or to the REDIRECT target's (docs/decisions/0006, 0008):
+  :func:`send_invalidation` encodes RESP3 ``>2 invalidate [keys]`` (null on a
+  flush), or a RESP2 redirect target's ``message __redis__:invalidate [keys]``
+  when that client is in pub/sub mode (Redis sends nothing otherwise);
+  :func:`bcast_matches` splits a batch's written keys by BCAST prefix. Over
+  ``tracking-table-max-keys`` (per shard) the oldest keys are dropped and
+  invalidated, as Redis does with random ones. The table is dropped when the
+  last tracking client stops, as Redis frees its radix tree.
+* :class:`Tracker` lives in the hub: which clients track (INFO counts them).
+  A redirect target that disconnects marks its trackers broken at once and,
+  in RESP3, sends them ``tracking-redir-broken`` (a shard that finds the
+  target gone does the same, once).
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ class TrackingTable:
         return evicted
 
 
-# -- the hub's side ------------------------------------------------------------------
+# -- invalidation messages (written by the shards) ------------------------------------
 def _bulk(value: bytes) -> bytes:
     return b"$%d\r\n%b\r\n" % (len(value), value)
 
@@ -184,6 +184,63 @@ def invalidate_push(key: bytes) -> bytes:
     return b">2\r\n$10\r\ninvalidate\r\n*1\r\n" + _bulk(key)
 
 
+def send_invalidation(
+    options: TrackingOptions,
+    own_queue: Any,
+    keys: list[bytes] | None,
+    find_client: Callable[[int], Any],
+    deliver: Callable[[Any, bytes], None],
+) -> None:
+    """Redis's ``sendTrackingMessage``: invalidate ``keys`` (None: a flush)
+    for one tracking client, whose queue is ``own_queue``.
+
+    With REDIRECT the message goes to the target connection
+    (``find_client(id)``, None once it is gone: the redirect is broken and a
+    RESP3 tracker is told so, once). A RESP3 target gets ``>2 invalidate``;
+    a RESP2 target gets ``message __redis__:invalidate`` only while it is in
+    pub/sub mode; a RESP2 client without REDIRECT gets nothing, as in Redis.
+    A target that exists but never entered push mode has no queue and gets
+    nothing (Redis would push to a RESP3 one)."""
+    redirect = options.redirect
+    if not redirect:
+        target = own_queue
+    else:
+        connection = find_client(redirect)
+        if connection is None:
+            redirect_broken(options, own_queue, deliver)
+            return
+        target = connection.pushes
+        if target is None:
+            return
+    if target.resp3:
+        deliver(target, b">2\r\n$10\r\ninvalidate\r\n" + _key_array(keys, True))
+    elif redirect and any(target.subscription_counts):
+        deliver(target, b"*3\r\n$7\r\nmessage\r\n" + _bulk(INVALIDATE_CHANNEL) + _key_array(keys, False))
+
+
+def redirect_broken(
+    options: TrackingOptions, own_queue: Any, deliver: Callable[[Any, bytes], None]
+) -> None:
+    """The redirect target is gone: flag ``R`` and, in RESP3, one ``tracking-redir-broken``."""
+    if options.broken_redirect:
+        return
+    options.broken_redirect = True
+    if own_queue is not None and own_queue.resp3:
+        deliver(own_queue, b">2\r\n$21\r\ntracking-redir-broken\r\n:%d\r\n" % options.redirect)
+
+
+def bcast_matches(options: TrackingOptions, written: list[bytes]) -> list[list[bytes]]:
+    """BCAST: the written keys under each of the client's prefixes (every
+    key without prefixes); one invalidation per prefix that matched, as Redis
+    sends one per prefix."""
+    matches = []
+    for prefix in options.prefixes or [b""]:
+        keys = [key for key in written if key.startswith(prefix)]
+        if keys:
+            matches.append(keys)
+    return matches
+
+
 @attrs.define(eq=False)
 class TrackedClient:
     client_id: int
@@ -193,93 +250,24 @@ class TrackedClient:
 
 @attrs.define(eq=False)
 class Tracker:
-    """The hub's tracking registry and invalidation encoder.
+    """The hub's registry of tracking clients: it counts them for INFO and,
+    when a connection closes, marks the clients that redirect to it broken
+    at once (a shard would notice at their next invalidation)."""
 
-    ``find_queue(client_id)`` gives the push queue of a client the hub knows
-    (tracking, subscribed or monitoring); ``in_pubsub(client_id)`` whether it
-    is subscribed (a RESP2 redirect target only gets messages then)."""
-
-    find_queue: Callable[[int], Any]
-    in_pubsub: Callable[[int], bool]
     clients: dict[int, TrackedClient] = attrs.field(factory=dict)
-    prefixes: dict[bytes, dict[int, TrackedClient]] = attrs.field(factory=dict)
 
     def enable(self, client_id: int, queue: Any, options: TrackingOptions) -> None:
-        self.disable(client_id)
-        tracked = self.clients[client_id] = TrackedClient(client_id, queue, options)
-        if options.bcast:
-            for prefix in options.prefixes or [b""]:
-                self.prefixes.setdefault(prefix, {})[client_id] = tracked
+        self.clients[client_id] = TrackedClient(client_id, queue, options)
 
     def disable(self, client_id: int) -> None:
-        tracked = self.clients.pop(client_id, None)
-        if tracked is None or not tracked.options.bcast:
-            return
-        for prefix in tracked.options.prefixes or [b""]:
-            receivers = self.prefixes.get(prefix)
-            if receivers is not None:
-                receivers.pop(client_id, None)
-                if not receivers:
-                    del self.prefixes[prefix]
+        self.clients.pop(client_id, None)
 
-    def forget(self, client_id: int) -> None:
+    def forget(self, client_id: int, deliver: Callable[[Any, bytes], None]) -> None:
         """A connection closed: stop its tracking; its redirectors are broken."""
         self.disable(client_id)
         for tracked in self.clients.values():
             if tracked.options.redirect == client_id:
-                self._redirect_broken(tracked)
-
-    def invalidate(self, entries: list[tuple[bytes, set[int]]], written: list[bytes], writer: int) -> None:
-        clients = self.clients
-        for key, client_ids in entries:
-            for client_id in client_ids:
-                tracked = clients.get(client_id)
-                if tracked is None or tracked.options.bcast:
-                    continue  # stopped tracking since it read the key
-                if tracked.options.noloop and client_id == writer:
-                    continue
-                self.send(tracked, [key])
-        if self.prefixes and written:
-            self.broadcast(written, writer)
-
-    def broadcast(self, written: list[bytes], writer: int) -> None:
-        for prefix, receivers in self.prefixes.items():
-            matching = [key for key in written if key.startswith(prefix)]
-            if not matching:
-                continue
-            for client_id, tracked in list(receivers.items()):
-                if tracked.options.noloop and client_id == writer:
-                    continue
-                self.send(tracked, matching)
-
-    def flush(self) -> None:
-        for tracked in list(self.clients.values()):
-            self.send(tracked, None)
-
-    def send(self, tracked: TrackedClient, keys: list[bytes] | None) -> None:
-        redirect = tracked.options.redirect
-        if not redirect:
-            target = tracked.queue
-        else:
-            target = self.find_queue(redirect)
-            if target is None:
-                self._redirect_broken(tracked)
-                return
-        if target.resp3:
-            target.send_nowait(b">2\r\n$10\r\ninvalidate\r\n" + _key_array(keys, True))
-        elif redirect and self.in_pubsub(redirect):
-            target.send_nowait(
-                b"*3\r\n$7\r\nmessage\r\n" + _bulk(INVALIDATE_CHANNEL) + _key_array(keys, False)
-            )
-
-    def _redirect_broken(self, tracked: TrackedClient) -> None:
-        if tracked.options.broken_redirect:
-            return
-        tracked.options.broken_redirect = True
-        if tracked.queue.resp3:
-            tracked.queue.send_nowait(
-                b">2\r\n$21\r\ntracking-redir-broken\r\n:%d\r\n" % tracked.options.redirect
-            )
+                redirect_broken(tracked.options, tracked.queue, deliver)
 
 
 # -- MONITOR ---------------------------------------------------------------------------

@@ -59,6 +59,38 @@ async def run_leased(
             lease.released.set()
 
 
+def run_on_every_shard(
+    leased: dict[int, Shard], plan: list[tuple[int, list[bytes]]], db_index: int, name: str,
+    client: ClientState, propagated: list[tuple[int, list[bytes]]],
+) -> list[Any]:
+    """An ALL_SHARDS command inside an atomic unit. Its writes join the
+    unit's change stream in order (inside MULTI ... EXEC, as Redis propagates
+    FLUSHALL in a transaction) instead of going out on their own; the command
+    itself, which every shard propagates, is kept once."""
+    command = name.encode()
+    kept = False
+
+    def collect(_shard_id: int, entries: list[tuple[int, list[bytes]]]) -> None:
+        nonlocal kept
+        for entry in entries:
+            if entry[1][0].lower() == command:
+                if kept:
+                    continue
+                kept = True
+            propagated.append(entry)
+
+    replies = []
+    for shard_id, shard_argv in plan:
+        shard = leased[shard_id]
+        sink = shard.propagate_sink
+        shard.propagate_sink = collect
+        try:
+            replies.append(shard.run_batch([(db_index, name, shard_argv)], client)[0])
+        finally:
+            shard.propagate_sink = sink
+    return replies
+
+
 def execute_atomically(
     leased: dict[int, Shard],
     router: Any,
@@ -86,37 +118,46 @@ def execute_atomically(
         return leased[router.shard_of_key(key)]
 
     replies: list[Any] = []
-    for db_index, name, argv in commands:
-        if router.is_all_shards(name):
-            plan = router.plan_all_shards(name, argv)
-            per_shard = [
-                leased[shard_id].run_batch([(db_index, name, shard_argv)], client)[0]
-                for shard_id, shard_argv in plan
-            ]
-            replies.append(router.merge(name, argv, per_shard, [shard_id for shard_id, _ in plan]))
-            continue
-        ctx.db = view.databases[db_index]  # type: ignore[assignment]
-        try:
-            reply = HANDLERS[name](ctx, argv)
-        except CommandError as error:
-            reply = ErrorReply(error.message)
-        except Exception:
-            log.exception("bug while executing %r", argv[:8])
-            reply = ErrorReply(INTERNAL_ERROR.format(name))
-        if type(reply) is BlockOn and block_reply_to is not None:
-            # One BlockedClient on every owning shard: whichever key turns ready
-            # first wakes it (one shared claim), and the connection retries the
-            # whole command atomically.
-            blocked = BlockedClient(
-                name, argv, db_index, client, reply.keys, reply.timeout_reply,
-                block_reply_to.send_nowait, wake_only=True,
-            )
-            for shard_id in sorted({router.shard_of_key(key) for key in reply.keys}):
-                leased[shard_id].register_blocked(blocked)
-            reply = Blocked(blocked, reply.timeout_ms)
-        replies.append(reply)
-        if client.tracking is not None:
-            first.remember_reads(client.tracking, client.client_id, name, argv, owner)
+    notes_misses = first.keyspace.on_miss is not None
+    for shard in leased.values():
+        shard.lease_context = ctx
+    try:
+        for db_index, name, argv in commands:
+            if notes_misses:
+                running = (name, argv)
+                for shard in leased.values():
+                    shard.running = running
+            if router.is_all_shards(name):
+                plan = router.plan_all_shards(name, argv)
+                per_shard = run_on_every_shard(leased, plan, db_index, name, client, ctx.propagated)
+                replies.append(router.merge(name, argv, per_shard, [shard_id for shard_id, _ in plan]))
+                continue
+            ctx.db = view.databases[db_index]  # type: ignore[assignment]
+            try:
+                reply = HANDLERS[name](ctx, argv)
+            except CommandError as error:
+                reply = ErrorReply(error.message)
+            except Exception:
+                log.exception("bug while executing %r", argv[:8])
+                reply = ErrorReply(INTERNAL_ERROR.format(name))
+            if type(reply) is BlockOn and block_reply_to is not None:
+                # One BlockedClient on every owning shard: whichever key turns ready
+                # first wakes it (one shared claim), and the connection retries the
+                # whole command atomically.
+                blocked = BlockedClient(
+                    name, argv, db_index, client, reply.keys, reply.timeout_reply,
+                    block_reply_to.send_nowait, wake_only=True,
+                )
+                for shard_id in sorted({router.shard_of_key(key) for key in reply.keys}):
+                    leased[shard_id].register_blocked(blocked)
+                reply = Blocked(blocked, reply.timeout_ms)
+            replies.append(reply)
+            if client.tracking is not None:
+                first.remember_reads(client.tracking, client.client_id, name, argv, owner)
+    finally:
+        for shard in leased.values():
+            shard.lease_context = None
+            shard.running = None
     view.settle()
     propagated = ctx.propagated
     if len(propagated) > 1:

@@ -38,6 +38,17 @@ def main() -> None:
         message = subscriber.get_message(timeout=5)
         assert message is not None
         print("event", message["channel"], "on key", message["data"])
+
+    # Classes outside "A": n raises "new" when a command creates a key, m raises
+    # "keymiss" when a read finds nothing.
+    publisher.config_set("notify-keyspace-events", "Enm$")
+    publisher.get("example:pubsub:missing")
+    publisher.set("example:pubsub:fresh", "v")
+    publisher.delete("example:pubsub:fresh")
+    for _ in range(3):  # keymiss, new, set
+        message = subscriber.get_message(timeout=5)
+        assert message is not None
+        print("event", message["channel"], "on key", message["data"])
     publisher.config_set("notify-keyspace-events", "")
     subscriber.close()
     publisher.close()

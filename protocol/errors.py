@@ -135,6 +135,9 @@ EXEC_WITHOUT_MULTI = "ERR EXEC without MULTI"
 DISCARD_WITHOUT_MULTI = "ERR DISCARD without MULTI"
 WATCH_IN_MULTI = "ERR WATCH inside MULTI is not allowed"
 EXECABORT = "EXECABORT Transaction discarded because of previous errors."
+# Redis's execCommandAbort: an EXEC whose queue holds a write that a check
+# (-MISCONF ...) now refuses discards the transaction with the check's error.
+EXECABORT_BECAUSE = "EXECABORT Transaction discarded because of: {}"
 COMMAND_NOT_ALLOWED_IN_MULTI = "ERR Command not allowed inside a transaction"
 
 
@@ -357,6 +360,7 @@ BGSAVE_AOF_BUSY = (
     "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."
 )
 LOADING = "LOADING Redis is loading the dataset in memory"
+OOM = "OOM command not allowed when used memory > 'maxmemory'."
 MISCONF = (
     "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
     "persist to disk. Commands that may modify the data set are disabled, because this "

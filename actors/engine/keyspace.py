@@ -15,6 +15,11 @@ Rules:
   nothing.
 * Active expiry samples keys with a TTL at random as Redis does: a list of
   keys with a TTL and each key's position in it make sampling O(1).
+* Keyspace events that Redis raises below the commands are hooked here: a
+  ``store`` that creates a key calls ``Keyspace.on_new`` ("new"), a ``lookup``
+  that finds nothing calls ``Keyspace.on_miss`` ("keymiss"); the owner sets
+  them only while the class is enabled. While maxmemory is set, ``touch`` also
+  records the key in ``Keyspace.memory_dirty`` for the estimate (engine/eviction.py).
 """
 
 from __future__ import annotations
@@ -64,10 +69,16 @@ class Database:
     def lookup(self, key: bytes) -> Any:
         """The live value of ``key`` or None; an expired key is deleted here."""
         value = self.data.get(key)
-        if value is not None and self.expires:
+        if value is None:
+            if self.keyspace.on_miss is not None:
+                self.keyspace.on_miss(self.index, key)
+            return None
+        if self.expires:
             expire_at = self.expires.get(key)
             if expire_at is not None and expire_at <= self.keyspace.now_ms:
                 self.expire_key(key)
+                if self.keyspace.on_miss is not None:
+                    self.keyspace.on_miss(self.index, key)
                 return None
         return value
 
@@ -105,10 +116,14 @@ class Database:
     # -- writes -----------------------------------------------------------
     def store(self, key: bytes, value: Any) -> None:
         """Set the value, keeping any TTL (callers clear it when the command says so)."""
+        if self.keyspace.on_new is not None and not self.is_alive(key):
+            self.keyspace.on_new(self.index, key)
         self.data[key] = value
 
     def store_new(self, key: bytes, value: Any) -> None:
         """Set the value and drop any TTL, as SET without KEEPTTL does."""
+        if self.keyspace.on_new is not None and not self.is_alive(key):
+            self.keyspace.on_new(self.index, key)
         self.data[key] = value
         if key in self.expires:
             self._forget_ttl(key)
@@ -163,6 +178,8 @@ class Database:
             entry.version += 1
         if self.blocked and key in self.blocked:
             self.keyspace.ready_keys.add((self.index, key))
+        if self.keyspace.memory_dirty is not None:
+            self.keyspace.memory_dirty.add((self.index, key))
 
     def touch_all_existing(self) -> None:
         """FLUSHDB/FLUSHALL: every watched key that is alive changes. A key
@@ -251,6 +268,14 @@ class Keyspace:
     on_hash_fields_expired: Any = _no_fields_expired_listener
     ready_keys: set[tuple[int, bytes]] = attrs.field(factory=set)
     scan_snapshots: ScanSnapshots = attrs.field(factory=ScanSnapshots)
+    # Keyspace events "new" (a key is created) and "keymiss" (a lookup found
+    # nothing): (db_index, key) callables the owner sets only while the event
+    # class is enabled, so both cost one None check otherwise.
+    on_new: Any = None
+    on_miss: Any = None
+    # Keys written since the memory estimate was settled (engine/eviction.py);
+    # None unless maxmemory is set.
+    memory_dirty: set[tuple[int, bytes]] | None = None
 
     @classmethod
     def create(cls, database_count: int) -> Keyspace:

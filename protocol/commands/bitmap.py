@@ -12,6 +12,21 @@ from .spec import Scope
 
 command = for_group("bitmap", Scope.KEYS)
 
+
+def _bitfield_keys(argv: list[bytes]) -> list[tuple[int, tuple[str, ...]]]:
+    """BITFIELD only reads its key when every subcommand is a complete GET or
+    OVERFLOW (Redis's bitfieldGetKeys); anything else counts as a write."""
+    at = 2
+    while at < len(argv):
+        word, left = argv[at].lower(), len(argv) - at - 1
+        if word == b"get" and left >= 2:
+            at += 3
+        elif word == b"overflow" and left >= 1:
+            at += 2
+        else:
+            return [(1, ("RW", "access", "update"))]
+    return [(1, ("RO", "access"))]
+
 SETBIT = command(
     "setbit", 4, "write denyoom", "@write @bitmap @slow",
     keys=[ks("RW access update", 1)],
@@ -62,6 +77,7 @@ BITOP = command(
 BITFIELD = command(
     "bitfield", -2, "write denyoom", "@write @bitmap @slow",
     keys=[ks("RW access update variable_flags", 1, notes="This command allows both access and modification of the key")],
+    keys_proc=_bitfield_keys,
     syntax="key [(operation: GET (encoding offset:integer) | (write: [OVERFLOW (WRAP | SAT | FAIL)] (write_operation: SET (encoding offset:integer value:integer) | INCRBY (encoding offset:integer increment:integer)))) ...]",
     since="3.2.0",
     summary="Perform arbitrary bitfield integer operations on strings",

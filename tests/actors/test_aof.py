@@ -270,3 +270,131 @@ def test_boot_refuses_a_torn_tail_with_aof_load_truncated_no(tmp_path: Path) -> 
     with pytest.raises(AofError, match=f"Unexpected end of file .* at offset {len(good)}"):
         server.aof.load_at_boot(server.runtime.shards, server.runtime.router, 0)
     assert (directory / "appendonly.aof.1.incr.aof").read_bytes() == good + good[:-2]
+
+
+async def _incr_file_becomes(path: Path, expected: bytes) -> None:
+    async def written() -> bool:
+        return path.exists() and path.read_bytes() == expected
+
+    await _eventually(written)
+
+
+async def test_flushall_in_a_transaction_is_wrapped_with_its_writes_in_order(
+    autojump_clock: trio.testing.MockClock, start_server: Any, tmp_path: Path
+) -> None:
+    harness = await start_server(shards=3, dir=str(tmp_path))
+    client = await _enable_aof(harness)
+    await client.send_commands(
+        ("MULTI",), ("SET", "a", "1"), ("FLUSHALL",), ("SET", "b", "2"), ("EXEC",)
+    )
+    replies = await client.read_replies(5)
+    assert replies[-1] == [b"OK", b"OK", b"OK"]
+    await client.send_commands(("MULTI",), ("FLUSHALL",), ("EXEC",))
+    assert (await client.read_replies(3))[-1] == [b"OK"]
+    expected = b"".join(
+        encode_command(argv)
+        for argv in (
+            [b"SELECT", b"0"], [b"MULTI"], [b"SET", b"a", b"1"], [b"FLUSHALL"],
+            [b"SET", b"b", b"2"], [b"EXEC"], [b"FLUSHALL"],
+        )
+    )
+    await _incr_file_becomes(tmp_path / "appendonlydir" / "appendonly.aof.1.incr.aof", expected)
+
+
+async def test_exec_with_a_write_queued_before_a_disk_error_is_aborted_with_its_reason(
+    autojump_clock: trio.testing.MockClock, start_server: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    harness = await start_server(shards=2, dir=str(tmp_path))
+    client = await _enable_aof(harness)
+    reader = await harness.connect()
+    other = await harness.connect()
+    await client.call("SET", "k", "before")
+    await client.send_commands(("MULTI",), ("SET", "k", "queued"), ("GET", "k"))
+    assert await client.read_replies(3) == [b"OK", b"QUEUED", b"QUEUED"]
+    await reader.send_commands(("MULTI",), ("GET", "k"))
+    assert await reader.read_replies(2) == [b"OK", b"QUEUED"]
+    real_write = aof_module.os.write
+
+    def write(descriptor: int, data: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(aof_module.os, "write", write)
+    await other.call("SET", "trigger", "1")  # accepted: its write to the file fails
+
+    async def refused() -> bool:
+        return b"aof_last_write_status:err" in await other.call("INFO", "persistence")
+
+    await _eventually(refused)
+    misconf = "MISCONF Errors writing to the AOF file: No space left on device"
+    assert (await client.call("EXEC")).message == (
+        f"EXECABORT Transaction discarded because of: {misconf}"
+    )
+    assert (await client.call("EXEC")).message == "ERR EXEC without MULTI"  # discarded
+    assert await client.call("GET", "k") == b"before"
+    assert await reader.call("EXEC") == [b"before"]  # reads only: it runs
+    monkeypatch.setattr(aof_module.os, "write", real_write)
+
+
+async def test_with_aof_use_rdb_preamble_no_the_base_is_commands_and_loads_back(
+    autojump_clock: trio.testing.MockClock, start_server: Any, tmp_path: Path
+) -> None:
+    harness = await start_server(shards=2, dir=str(tmp_path))
+    client = await harness.connect()
+    assert await client.call("CONFIG", "SET", "aof-use-rdb-preamble", "no") == b"OK"
+    assert await client.call("CONFIG", "GET", "aof-use-rdb-preamble") == [
+        b"aof-use-rdb-preamble", b"no"
+    ]
+    await client.call("SET", "string", "v")
+    await client.call("PEXPIREAT", "string", "4102444800000")
+    await client.call("RPUSH", "list", *[str(index) for index in range(70)])
+    await client.call("SADD", "set", "m")
+    await client.call("ZADD", "zset", "1.5", "a", "-inf", "b")
+    await client.call("HSET", "hash", "f", "v")
+    await client.call("XADD", "stream", "1-1", "f", "v")
+    await client.call("XGROUP", "CREATE", "stream", "group", "0")
+    await client.call("SELECT", "3")
+    await client.call("SET", "db3", "x")
+    await client.call("CONFIG", "SET", "appendonly", "yes")
+    await trio.sleep(0.1)
+    await _wait_rewritten(client)
+    directory = tmp_path / "appendonlydir"
+    assert (directory / "appendonly.aof.manifest").read_text() == (
+        "file appendonly.aof.1.base.aof seq 1 type b\n"
+        "file appendonly.aof.1.incr.aof seq 1 type i\n"
+    )
+    commands, _, stopped = parse_commands((directory / "appendonly.aof.1.base.aof").read_bytes())
+    assert stopped == ""
+    assert [b"SET", b"string", b"v"] in commands
+    assert [b"PEXPIREAT", b"string", b"4102444800000"] in commands
+    assert [b"RPUSH", b"list", *[str(index).encode() for index in range(64)]] in commands
+    assert [b"RPUSH", b"list", *[str(index).encode() for index in range(64, 70)]] in commands
+    assert [b"ZADD", b"zset", b"-inf", b"b", b"1.5", b"a"] in commands
+    assert [b"HMSET", b"hash", b"f", b"v"] in commands
+    assert [b"SADD", b"set", b"m"] in commands
+    assert [b"SELECT", b"3"] in commands and [b"SET", b"db3", b"x"] in commands
+    assert any(argv[:3] == [b"RESTORE", b"stream", b"0"] for argv in commands)
+    await client.call("SELECT", "0")
+    await client.call("SET", "after", "1")
+    await _incr_file_becomes(
+        directory / "appendonly.aof.1.incr.aof",
+        encode_command([b"SELECT", b"0"]) + encode_command([b"SET", b"after", b"1"]),
+    )
+    server = _boot(tmp_path, shards=3)
+    assert server.load_data() is False
+    reloaded = server.runtime
+    owner = reloaded.shards[reloaded.router.shard_of_key(b"stream")]
+    stream = owner.keyspace.db(0).data[b"stream"]
+    assert list(stream.groups) == [b"group"]
+    found = {}
+    for shard in reloaded.shards:
+        for db in shard.keyspace.databases:
+            for key in db.data:
+                found[(db.index, key)] = db.expires.get(key)
+    assert found == {
+        (0, b"string"): 4102444800000, (0, b"list"): None, (0, b"set"): None,
+        (0, b"zset"): None, (0, b"hash"): None, (0, b"stream"): None,
+        (0, b"after"): None, (3, b"db3"): None,
+    }

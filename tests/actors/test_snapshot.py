@@ -90,8 +90,11 @@ async def test_info_counts_changes_since_the_last_save(
 
 
 async def test_debug_reload_keeps_the_data(
-    autojump_clock: trio.testing.MockClock, start_server: Any, tmp_path: Path
+    mock_clock: trio.testing.MockClock, start_server: Any, tmp_path: Path
 ) -> None:
+    # A frozen clock, not autojump: the file's checksum runs in a worker
+    # thread, and an autojump clock would race virtual time past the TTL
+    # while the event loop waits for it.
     harness = await start_server(shards=2, dir=str(tmp_path), **{"enable-debug-command": "yes"})
     client = await harness.connect()
     await client.call("HSET", "h", "f", "v")

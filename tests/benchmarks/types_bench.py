@@ -19,12 +19,9 @@ busy machine and is what to compare before and after a change to a family.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import math
 import random
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +30,7 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.benchmarks.harness import run_command_rows  # noqa: E402
 from tests.servers import RunningServer, start_server  # noqa: E402
 
 # name -> redis-benchmark command (hash tags keep multi-key commands on one shard)
@@ -110,13 +108,8 @@ def engine_costs(names: list[str], requests: int) -> dict[str, float]:
 
 
 def run(server: RunningServer, argv: list[str], requests: int, clients: int, pipeline: int) -> float:
-    command = [
-        "redis-benchmark", "-h", server.host, "-p", str(server.port), "-n", str(requests), "-c", str(clients),
-        "-P", str(pipeline), "-r", "100000", "--csv", *argv,
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=600).stdout
-    rows = [row for row in csv.reader(io.StringIO(output)) if row and row[0] != "test"]
-    return float(rows[-1][1])
+    rows = run_command_rows(server, argv, requests, clients, pipeline, keyspace=100_000)
+    return list(rows.values())[-1]["rps"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -91,3 +91,23 @@ def test_a_bad_keynum_is_invalid():
     for count in ("-1", "x", "01", "9"):
         with pytest.raises(InvalidKeys):
             key_positions(spec, _argv(["x", count, "a"]))
+
+
+# What redis-server 7.0.15 printed for COMMAND GETKEYSANDFLAGS BITFIELD ...
+BITFIELD_FLAGS = [
+    ("k", ["RO", "access"]),
+    ("k GET u8 0", ["RO", "access"]),
+    ("k get u8 0 overflow wrap", ["RO", "access"]),
+    ("k OVERFLOW SAT", ["RO", "access"]),
+    ("k SET u8 0 1", ["RW", "access", "update"]),
+    ("k GET u8 0 INCRBY u8 0 1", ["RW", "access", "update"]),
+    ("k GET u8", ["RW", "access", "update"]),
+    ("k OVERFLOW", ["RW", "access", "update"]),
+    ("k FOO", ["RW", "access", "update"]),
+]
+
+
+@pytest.mark.parametrize("words, flags", BITFIELD_FLAGS)
+def test_bitfield_key_flags_depend_on_its_subcommands_as_in_redis(words, flags):
+    argv = _argv(["BITFIELD", *words.split()])
+    assert plain(command_reply([b"GETKEYSANDFLAGS", *argv])) == [["k", ("~", [("+", flag) for flag in flags])]]

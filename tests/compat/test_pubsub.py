@@ -121,6 +121,48 @@ def test_a_subscriber_receives_messages_in_publish_order(
         pubsub.close()
 
 
+def test_pipelined_publishes_keep_the_order_of_replies_and_messages(
+    raw: RawConnection, r: redis.Redis
+) -> None:
+    raw.send(command("SUBSCRIBE", "a", "b") + command("PSUBSCRIBE", "a*"))
+    raw.read_exactly(b"*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n"
+                     b"*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n"
+                     b"*3\r\n$10\r\npsubscribe\r\n$2\r\na*\r\n:3\r\n")
+    pipe = r.pipeline(transaction=False)
+    for channel, payload in (("a", "1"), ("a", "2"), ("b", "3"), ("a", "4"), ("nobody", "5")):
+        pipe.publish(channel, payload)
+    pipe.set("k", "v")
+    pipe.publish("b", "6")
+    pipe.get("k")
+    assert pipe.execute() == [2, 2, 1, 2, 0, True, 1, b"v"]
+
+    def message(channel: bytes, payload: bytes) -> bytes:
+        return b"*3\r\n$7\r\nmessage\r\n$1\r\n%b\r\n$1\r\n%b\r\n" % (channel, payload)
+
+    def pmessage(payload: bytes) -> bytes:
+        return b"*4\r\n$8\r\npmessage\r\n$2\r\na*\r\n$1\r\na\r\n$1\r\n%b\r\n" % payload
+
+    expected = (
+        message(b"a", b"1") + pmessage(b"1") + message(b"a", b"2") + pmessage(b"2")
+        + message(b"b", b"3") + message(b"a", b"4") + pmessage(b"4") + message(b"b", b"6")
+    )
+    assert raw.read_exactly(expected) == expected
+
+
+def test_publish_and_spublish_inside_exec_count_and_deliver(raw: RawConnection, r: redis.Redis) -> None:
+    raw.send(command("SUBSCRIBE", "news") + command("SSUBSCRIBE", "news"))
+    raw.read_exactly(b"*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n"
+                     b"*3\r\n$10\r\nssubscribe\r\n$4\r\nnews\r\n:1\r\n")
+    pipe = r.pipeline(transaction=True)
+    pipe.publish("news", "one")
+    pipe.execute_command("SPUBLISH", "news", "two")
+    pipe.publish("elsewhere", "three")
+    assert pipe.execute() == [1, 1, 0]
+    expected = (b"*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$3\r\none\r\n"
+                b"*3\r\n$8\r\nsmessage\r\n$4\r\nnews\r\n$3\r\ntwo\r\n")
+    assert raw.read_exactly(expected) == expected
+
+
 @pytest.mark.parametrize(
     ("pattern", "matching", "not_matching"),
     [

@@ -114,6 +114,68 @@ def test_resp2_invalidations_reach_the_redirect_client_on_the_invalidate_channel
     target.close()
 
 
+def resp2_redirect_target(server: RunningServer) -> tuple[RawConnection, int]:
+    """A raw RESP2 connection subscribed to ``__redis__:invalidate``, and its id."""
+    target = RawConnection(server.port)
+    target.send(command("CLIENT", "ID"))
+    target_id = int(target.read_line()[1:])
+    target.send(command("SUBSCRIBE", "__redis__:invalidate"))
+    confirmation = b"*3\r\n$9\r\nsubscribe\r\n$20\r\n__redis__:invalidate\r\n:1\r\n"
+    assert target.read_exactly(confirmation) == confirmation
+    return target, target_id
+
+
+def test_flushall_sends_a_null_message_to_a_resp2_redirect_target(
+    server: RunningServer, r: redis.Redis
+) -> None:
+    target, target_id = resp2_redirect_target(server)
+    reader = RawConnection(server.port)
+    reader.send(command("CLIENT", "TRACKING", "ON", "REDIRECT", str(target_id)))
+    assert reader.read_exactly(b"+OK\r\n") == b"+OK\r\n"
+    r.flushall()
+    expected = b"*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n$-1\r\n"
+    assert target.read_exactly(expected) == expected
+    reader.close()
+    target.close()
+
+
+def test_bcast_sends_one_invalidation_per_prefix_with_the_keys_it_matched(
+    server: RunningServer, r: redis.Redis
+) -> None:
+    conn = RawConnection(server.port)
+    conn.send(command("HELLO", "3"))
+    while b"modules" not in conn.buffer:
+        conn.buffer += conn.sock.recv(65536)
+    conn.buffer = b""
+    conn.send(command("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "a:", "PREFIX", "b:"))
+    assert conn.read_exactly(b"+OK\r\n") == b"+OK\r\n"
+    r.mset({"a:{t}1": "1", "c:{t}1": "1", "b:{t}1": "1", "a:{t}2": "1"})
+    first, second = invalidate(b"a:{t}1", b"a:{t}2"), invalidate(b"b:{t}1")
+    received = conn.read_exactly(first + second)
+    assert received in (first + second, second + first)  # Redis walks its prefixes in order
+    conn.close()
+
+
+def test_a_resp3_redirect_target_gets_invalidate_pushes(server: RunningServer, r: redis.Redis) -> None:
+    target = RawConnection(server.port)
+    target.send(command("HELLO", "3"))
+    while b"modules" not in target.buffer:
+        target.buffer += target.sock.recv(65536)
+    target.buffer = b""
+    target.send(command("CLIENT", "ID"))
+    target_id = int(target.read_line()[1:])
+    target.send(command("SUBSCRIBE", "__redis__:invalidate"))
+    confirmation = b">3\r\n$9\r\nsubscribe\r\n$20\r\n__redis__:invalidate\r\n:1\r\n"
+    assert target.read_exactly(confirmation) == confirmation
+    reader = RawConnection(server.port)
+    reader.send(command("CLIENT", "TRACKING", "ON", "REDIRECT", str(target_id)) + command("GET", "k"))
+    assert reader.read_exactly(b"+OK\r\n$-1\r\n") == b"+OK\r\n$-1\r\n"
+    r.set("k", "1")
+    assert target.read_exactly(invalidate(b"k")) == invalidate(b"k")
+    reader.close()
+    target.close()
+
+
 @pytest.mark.parametrize(
     ("args", "error"),
     [
