@@ -242,21 +242,24 @@ def render(args: tuple[Argument, ...] | list[Argument]) -> str:
 
 
 def _render_seq(args: list[Argument]) -> str:
+    # Right to left: whether a token needs wrapping depends on the final text
+    # of the item after it.
     parts: list[str] = []
-    for index, arg in enumerate(args):
+    following: str | None = None
+    for arg in reversed(args):
         text = _render_arg(arg)
-        following = args[index + 1] if index + 1 < len(args) else None
         # A bare required pure token would bind to a name or group after it.
         if (
             arg.type == "pure-token"
             and not arg.optional
             and not arg.multiple
             and following is not None
-            and _render_arg(following)[0] not in "[\"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            and following[0] not in "[\"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
         ):
             text = f"({text})"
         parts.append(text)
-    return " ".join(parts)
+        following = text
+    return " ".join(reversed(parts))
 
 
 def _word_marks(arg: Argument) -> str:

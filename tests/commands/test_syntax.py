@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from protocol.commands.spec import Argument
 from protocol.commands.syntax import SyntaxError_, min_arity, parse, render
@@ -110,8 +110,13 @@ def _decorated(draw, base):
 _arguments = st.recursive(_decorated(_leaf()), lambda inner: _decorated(_group(inner)), max_leaves=8)
 
 
+_TOKEN_A = Argument(name="a", type="pure-token", token="A")
+
+
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_arguments, max_size=4))
+# Two bare tokens before a name: the first must not bind to the wrapped second.
+@example([Argument(name="a_a_a", type="block", arguments=(_TOKEN_A, _TOKEN_A, Argument(name="a", type="string")))])
 def test_rendered_trees_parse_back_to_the_same_tree(args):
     args = tuple(args)
     assert parse(render(args)) == args
