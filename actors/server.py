@@ -12,6 +12,7 @@ so every batch already queued has run, then end the shards.
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import os
@@ -51,6 +52,8 @@ class Server:
     hub: Hub = attrs.field(init=False)
     snapshotter: Snapshotter = attrs.field(init=False)
     aof: AofWriter = attrs.field(init=False)
+    # A server that owns its process (serve_forever) freezes what startup made.
+    owns_process: bool = False
 
     def __attrs_post_init__(self) -> None:
         shard_count = self.config["shards"]
@@ -113,6 +116,8 @@ class Server:
                     # appendonly yes and no AOF yet: write a base first, as Redis does.
                     self.aof.enabled = True
                     self.aof.start_rewrite()
+                if self.owns_process:
+                    freeze_startup_objects()
                 log.warning(
                     "shardis %s ready: port %d, pid %d, %d shard(s)",
                     SHARDIS_VERSION, self.port, os.getpid(), len(runtime.shards),
@@ -298,12 +303,23 @@ async def serve_forever(config: Config) -> None:
     """Run a server until SIGINT/SIGTERM or SHUTDOWN."""
     import signal
 
-    server = Server(config)
+    server = Server(config, owns_process=True)
     async with trio.open_nursery() as nursery:
         with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
             nursery.start_soon(_watch_signals, signals, server)
             await server.run()
             nursery.cancel_scope.cancel()
+
+
+def freeze_startup_objects() -> None:
+    """Move everything startup made (modules, the command table, a loaded
+    dataset) out of the cyclic GC's reach: a full collection otherwise walks
+    those tens of thousands of objects again every few seconds under load,
+    a pause of several milliseconds each time. Garbage is collected first,
+    so nothing unreachable is frozen; what is frozen is still freed by
+    reference counting when dropped."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _watch_signals(signals: Any, server: Server) -> None:

@@ -189,7 +189,7 @@ class Evictor:
             pool = db.ttl_keys
             if len(pool) <= samples:
                 return list(pool)
-            return self.rng.sample(pool, samples)
+            return [pool[index] for index in self.rng.sample(range(len(pool)), samples)]
         if not db.data:
             self.key_lists.pop(db.index, None)
             return []

@@ -13,8 +13,9 @@ Rules:
 * Writers call :meth:`Database.touch` (through ``ExecContext.touch``) so WATCH
   sees the change. Only watched keys carry a version, so unwatched keys cost
   nothing.
-* Active expiry samples keys with a TTL at random as Redis does: a list of
-  keys with a TTL and each key's position in it make sampling O(1).
+* Active expiry samples keys with a TTL at random as Redis does: a
+  :class:`KeySampler` (the keys with a TTL and each one's position) makes
+  sampling O(1) without a million-item list for the cyclic GC to walk.
 * Keyspace events that Redis raises below the commands are hooked here: a
   ``store`` that creates a key calls ``Keyspace.on_new`` ("new"), a ``lookup``
   that finds nothing calls ``Keyspace.on_miss`` ("keymiss"); the owner sets
@@ -49,6 +50,79 @@ class WatchEntry:
     watchers: int = 0
 
 
+CHUNK = 32
+
+
+class KeySampler:
+    """A set of keys with O(1) add, discard and uniform random pick.
+
+    Keys sit in positions 0..n-1 (``positions`` maps back); a discard moves
+    the last key into the hole. The positions are stored in chunks of
+    ``CHUNK`` keys: every chunk but the last is a tuple, and CPython's cyclic
+    GC stops tracking a tuple of bytes, so a full collection walks n / CHUNK
+    chunk pointers instead of n keys (a million-key list made every full
+    collection about 15 ms longer). The last chunk is a list, so adds and
+    the discard's pop stay O(1); filling a hole rebuilds one small tuple.
+    """
+
+    __slots__ = ("chunks", "positions")
+
+    def __init__(self) -> None:
+        self.chunks: list[Any] = []  # full tuples, then one non-empty list
+        self.positions: dict[bytes, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, index: int) -> bytes:
+        return self.chunks[index // CHUNK][index % CHUNK]
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.chunks:
+            yield from chunk
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.positions
+
+    def add(self, key: bytes) -> None:
+        positions = self.positions
+        if key in positions:
+            return
+        positions[key] = len(positions)
+        chunks = self.chunks
+        if chunks and len(chunks[-1]) < CHUNK:
+            chunks[-1].append(key)
+            return
+        if chunks:
+            chunks[-1] = tuple(chunks[-1])
+        chunks.append([key])
+
+    def discard(self, key: bytes) -> None:
+        position = self.positions.pop(key, None)
+        if position is None:
+            return
+        chunks = self.chunks
+        tail = chunks[-1]
+        last = tail.pop()
+        if not tail:
+            chunks.pop()
+            if chunks:
+                chunks[-1] = list(chunks[-1])
+        if last != key:
+            index, offset = divmod(position, CHUNK)
+            chunk = chunks[index]
+            if type(chunk) is list:
+                chunk[offset] = last
+            else:
+                refill = list(chunk)
+                refill[offset] = last
+                chunks[index] = tuple(refill)
+            self.positions[last] = position
+
+    def random_key(self) -> bytes:
+        return self[random.randrange(len(self.positions))]
+
+
 @attrs.define(eq=False, slots=True)
 class Database:
     """One numbered database of one shard."""
@@ -57,8 +131,7 @@ class Database:
     keyspace: Keyspace
     data: dict[bytes, Any] = attrs.field(factory=dict)
     expires: dict[bytes, int] = attrs.field(factory=dict)
-    ttl_keys: list[bytes] = attrs.field(factory=list)
-    ttl_positions: dict[bytes, int] = attrs.field(factory=dict)
+    ttl_keys: KeySampler = attrs.field(factory=lambda: KeySampler())
     watched: dict[bytes, WatchEntry] = attrs.field(factory=dict)
     blocked: dict[bytes, Any] = attrs.field(factory=dict)  # key -> deque of BlockedClient
     access: dict[bytes, int] = attrs.field(factory=dict)  # key -> last access, unix seconds
@@ -138,8 +211,7 @@ class Database:
 
     def set_expire(self, key: bytes, expire_at_ms: int) -> None:
         if key not in self.expires:
-            self.ttl_positions[key] = len(self.ttl_keys)
-            self.ttl_keys.append(key)
+            self.ttl_keys.add(key)
         self.expires[key] = expire_at_ms
 
     def persist(self, key: bytes) -> bool:
@@ -158,17 +230,12 @@ class Database:
         self.touch_all_existing()
         self.data = {}
         self.expires = {}
-        self.ttl_keys = []
-        self.ttl_positions = {}
+        self.ttl_keys = KeySampler()
         self.field_expiry = FieldExpiryIndex()
 
     def _forget_ttl(self, key: bytes) -> None:
         del self.expires[key]
-        position = self.ttl_positions.pop(key)
-        last = self.ttl_keys.pop()
-        if last != key:
-            self.ttl_keys[position] = last
-            self.ttl_positions[last] = position
+        self.ttl_keys.discard(key)
 
     # -- WATCH ------------------------------------------------------------
     def touch(self, key: bytes) -> None:
@@ -220,13 +287,16 @@ class Database:
     # -- active expiry ----------------------------------------------------
     def sample_expired(self, samples: int) -> tuple[int, int]:
         """Check ``samples`` random keys with a TTL; returns (sampled, expired)."""
-        ttl_keys = self.ttl_keys
+        positions, chunks = self.ttl_keys.positions, self.ttl_keys.chunks
         now = self.keyspace.now_ms
         sampled = expired = 0
-        for _ in range(min(samples, len(ttl_keys))):
-            if not ttl_keys:
+        draw = random.random
+        for _ in range(min(samples, len(positions))):
+            size = len(positions)
+            if not size:
                 break
-            key = ttl_keys[random.randrange(len(ttl_keys))]
+            index = int(draw() * size)  # the sampler's random_key, inlined: this loop is hot
+            key = chunks[index // CHUNK][index % CHUNK]
             sampled += 1
             if self.expires[key] <= now:
                 self.expire_key(key)
@@ -297,7 +367,6 @@ class Keyspace:
         a.data, b.data = b.data, a.data
         a.expires, b.expires = b.expires, a.expires
         a.ttl_keys, b.ttl_keys = b.ttl_keys, a.ttl_keys
-        a.ttl_positions, b.ttl_positions = b.ttl_positions, a.ttl_positions
         a.field_expiry, b.field_expiry = b.field_expiry, a.field_expiry
 
     def active_expire_cycle(
