@@ -168,22 +168,11 @@ class PushQueue:
             # the bytes may go to the socket right now. This skips a task
             # wake-up per push, and an invalidation written in a shard's step
             # reaches the socket before the writer's reply (decision 0006).
-            try:
-                written = self.direct(data)
-            except BlockingIOError:
-                written = 0
-            except OSError:
-                self.direct = None  # the writer task meets the error and closes
-                written = 0
+            written = self._write_now(data)
             if written == len(data):
                 return
             data = data[written:]
-        self.chunks.append(data)
-        self.queued_bytes += len(data)
-        if self.queued_bytes > self.peak_bytes:
-            self.peak_bytes = self.queued_bytes
-        if self.limit is not None:
-            self._check_limit(self.limit)
+        self._queue(data)
         if self.data_ready is not None:
             self.data_ready.set()
             self.data_ready = None
@@ -196,12 +185,7 @@ class PushQueue:
         its last append (the caller must remember to flush it)."""
         if self.overflowed:
             return False
-        self.chunks.append(data)
-        self.queued_bytes += len(data)
-        if self.queued_bytes > self.peak_bytes:
-            self.peak_bytes = self.queued_bytes
-        if self.limit is not None:
-            self._check_limit(self.limit)
+        self._queue(data)
         if self.unflushed:
             return False
         self.unflushed = True
@@ -217,13 +201,7 @@ class PushQueue:
             return  # nothing to do, or the writer is busy and takes it all next
         if self.direct is not None:
             data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-            try:
-                written = self.direct(data)
-            except BlockingIOError:
-                written = 0
-            except OSError:
-                self.direct = None  # the writer task meets the error and closes
-                written = 0
+            written = self._write_now(data)
             chunks.clear()
             if written:
                 self.sent(written)
@@ -232,6 +210,27 @@ class PushQueue:
             chunks.append(data[written:])
         self.data_ready.set()
         self.data_ready = None
+
+    def _write_now(self, data: bytes) -> int:
+        """One non-blocking write straight to the socket: the bytes it took
+        (0 when it would block, or failed: the writer task meets the error)."""
+        assert self.direct is not None
+        try:
+            return self.direct(data)
+        except BlockingIOError:
+            return 0
+        except OSError:
+            self.direct = None
+            return 0
+
+    def _queue(self, data: bytes) -> None:
+        """Count ``data`` into the queue and against the output-buffer limit."""
+        self.chunks.append(data)
+        self.queued_bytes += len(data)
+        if self.queued_bytes > self.peak_bytes:
+            self.peak_bytes = self.queued_bytes
+        if self.limit is not None:
+            self._check_limit(self.limit)
 
     def _check_limit(self, limit: OutputLimit) -> None:
         queued = self.queued_bytes
