@@ -705,6 +705,7 @@ class Connection:
         return self.multi is not None and any(spec.is_write for spec, _ in self.multi)
 
     def discard_transaction(self) -> None:
+        """DISCARD, RESET, and an EXEC aborted by a check: no transaction, no watches."""
         self.multi = None
         self.multi_failed = False
         self.info.multi_count = -1

@@ -69,10 +69,7 @@ async def quit_(conn: Connection, argv: list[bytes]) -> Any:
 
 @local("reset")
 async def reset(conn: Connection, argv: list[bytes]) -> Any:
-    conn.multi = None
-    conn.multi_failed = False
-    conn.info.multi_count = -1
-    conn.release_watches()
+    conn.discard_transaction()
     conn.db = conn.info.db = 0
     conn.client.resp3 = False
     conn.info.resp = 2
@@ -179,10 +176,7 @@ async def exec_(conn: Connection, argv: list[bytes]) -> Any:
 async def discard(conn: Connection, argv: list[bytes]) -> Any:
     if conn.multi is None:
         raise CommandError(errors.DISCARD_WITHOUT_MULTI)
-    conn.multi = None
-    conn.multi_failed = False
-    conn.info.multi_count = -1
-    conn.release_watches()
+    conn.discard_transaction()
     return OK
 
 
