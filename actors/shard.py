@@ -21,7 +21,7 @@ import attrs
 import trio
 
 from protocol import errors
-from protocol.commands.keys import InvalidKeys, key_positions, keys_and_flags
+from protocol.commands.keys import InvalidKeys, key_positions
 from protocol.commands.spec import Scope
 from protocol.commands.table import BY_FULL_NAME
 from protocol.errors import CommandError
@@ -33,6 +33,7 @@ from actors.engine.digest import ZERO, database_xors, value_digest
 from actors.engine.inspect import describe
 from actors.engine.dispatch import HANDLERS, load_families
 from actors.engine.eviction import Evictor, MemoryAccount, idle_seconds_of, over_limit
+from actors.engine.keymiss import NOT_A_READ, OWN_KEY_READ, read_lookup_kind
 from actors.engine.keyspace import Keyspace
 from actors.tracking import TrackingOptions, TrackingTable, bcast_matches, invalidate_push, send_invalidation
 from actors.messages import (
@@ -65,11 +66,6 @@ INTERNAL_ERROR = "ERR internal error while executing '{}' (see the server log)"
 
 # maxmemory: commands refused with -OOM while this shard stays over its share.
 DENYOOM = frozenset(name for name, spec in BY_FULL_NAME.items() if "denyoom" in spec.flags)
-# keymiss (Redis 7.0 lookupKey): a read lookup that misses raises it; write
-# lookups and these LOOKUP_NONOTIFY readers do not.
-NO_KEYMISS = frozenset({"object|encoding", "object|freq", "object|idletime", "object|refcount", "memory|usage"})
-# Write commands whose own (read-write) key Redis looks up for reading.
-READ_LOOKUP_WRITES = frozenset({"getex", "getdel", "getset", "pfmerge"})
 
 
 @attrs.frozen
@@ -675,40 +671,6 @@ class Shard:
                 continue  # a full inbox means a busy shard: skip this tick
             except trio.ClosedResourceError:
                 return
-
-
-NOT_A_READ, KEY_READ, OWN_KEY_READ = 0, 1, 2
-
-
-def read_lookup_kind(name: str, argv: list[bytes], key: bytes) -> int:
-    """Whether ``name`` looks ``key`` up for reading, so that a miss raises
-    ``keymiss`` (Redis 7.0's lookupKeyRead): any key of a command that is not a
-    write and the read-only keys of a write (KEY_READ); the own key of GETEX,
-    GETDEL, GETSET, PFMERGE and SET ... GET (OWN_KEY_READ); else NOT_A_READ.
-    A GET-only BITFIELD is a read by its key flags (RO)."""
-    spec = BY_FULL_NAME.get(name)
-    if spec is None or name in NO_KEYMISS:
-        return NOT_A_READ
-    try:
-        found = keys_and_flags(spec, argv)
-    except InvalidKeys:
-        return NOT_A_READ
-    if not spec.is_write:
-        own = KEY_READ
-    elif (
-        name in READ_LOOKUP_WRITES
-        or (name == "set" and any(arg.upper() == b"GET" for arg in argv[3:]))
-    ):
-        own = OWN_KEY_READ
-    else:
-        own = NOT_A_READ
-    for position, flags in found:
-        if argv[position] == key:
-            if "RO" in flags:
-                return KEY_READ
-            if own:
-                return own
-    return NOT_A_READ
 
 
 def watches_hold(keyspace: Any, watches: list[WatchedKey]) -> bool:
