@@ -35,6 +35,7 @@ from actors.engine.dispatch import HANDLERS, load_families
 from actors.engine.eviction import Evictor, MemoryAccount, idle_seconds_of, over_limit
 from actors.engine.keymiss import NOT_A_READ, OWN_KEY_READ, read_lookup_kind
 from actors.engine.keyspace import Keyspace
+from actors.engine.values import forget_access
 from actors.tracking import TrackingOptions, TrackingTable, bcast_matches, invalidate_push, send_invalidation
 from actors.messages import (
     Atomic,
@@ -575,27 +576,29 @@ class Shard:
             self.snapshot.preserve(db_index, key)
         db = self.keyspace.databases[db_index]
         db.delete(key)
-        db.access.pop(key, None)
+        forget_access(db, key)
         db.touch(key)
         self.memory.remeasure(db, key)
         self.evicted_keys += 1
-        ctx = self.context
         # Redis's propagateDeletion: UNLINK under lazyfree-lazy-eviction.
         verb = b"UNLINK" if self.config["lazyfree-lazy-eviction"] else b"DEL"
+        self._removed_by_the_server(db_index, key, verb, "e", b"evicted")
+
+    def _removed_by_the_server(
+        self, db_index: int, key: bytes, verb: bytes, type_class: str, event: bytes
+    ) -> None:
+        """A key expiry or eviction removed: ``verb key`` joins the change
+        stream, tracking clients see a write, and the keyspace event is raised."""
+        ctx = self.context
         ctx.propagated.append((db_index, [verb, key]))
         if ctx.written is not None:
             ctx.written.append(key)
         if ctx.notify_classes:
-            ctx.events.append(("e", b"evicted", db_index, key))
+            ctx.events.append((type_class, event, db_index, key))
 
     def _on_expired(self, db_index: int, key: bytes) -> None:
         """Lazy or active expiry removed a key: propagate DEL, raise ``expired``."""
-        ctx = self.context
-        ctx.propagated.append((db_index, [b"DEL", key]))
-        if ctx.written is not None:
-            ctx.written.append(key)
-        if ctx.notify_classes:
-            ctx.events.append(("x", b"expired", db_index, key))
+        self._removed_by_the_server(db_index, key, b"DEL", "x", b"expired")
         if self.keyspace.memory_dirty is not None:
             self.keyspace.memory_dirty.add((db_index, key))
 
