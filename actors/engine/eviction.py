@@ -42,6 +42,7 @@ from typing import Any
 import attrs
 
 from actors.engine.keyspace import Database, Keyspace
+from actors.engine.values import idle_since
 
 BASELINE_BYTES = 1024 * 1024
 KEY_OVERHEAD = 56
@@ -130,8 +131,7 @@ class MemoryAccount:
 
 def idle_seconds_of(db: Database, key: bytes) -> int:
     """Seconds since ``key`` was last accessed (0 when never stamped), for LRU eviction."""
-    accessed = db.access.get(key)
-    return 0 if accessed is None else max(db.keyspace.now_ms // 1000 - accessed, 0)
+    return idle_since(db.access.get(key), db.keyspace.now_ms)
 
 
 def over_limit(used: int, maxmemory: int, shard_count: int) -> bool:

@@ -111,9 +111,12 @@ def forget_access(db: Database | ShardedDatabase, key: bytes) -> None:
 
 
 def idle_seconds(ctx: ExecContext, key: bytes) -> int:
-    accessed = access_seconds(ctx.db, key).get(key)
-    now = ctx.now_ms // 1000
-    return 0 if accessed is None else max(now - accessed, 0)
+    return idle_since(access_seconds(ctx.db, key).get(key), ctx.now_ms)
+
+
+def idle_since(accessed: int | None, now_ms: int) -> int:
+    """OBJECT IDLETIME from a key's access second: 0 for a key never stamped."""
+    return 0 if accessed is None else max(now_ms // 1000 - accessed, 0)
 
 
 def clear_access(db: Database) -> None:
