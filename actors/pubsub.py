@@ -119,6 +119,24 @@ def _confirm(
     queue.send_nowait(_header(3, resp3) + _bulk(verb) + encoded_name + b":%d\r\n" % count)
 
 
+@attrs.define(eq=False, slots=True)
+class PushBurst:
+    """Queues appended to in one step of an actor (the hub's burst, a shard's
+    batch), each written to its socket, or its writer woken, once at the end."""
+
+    touched: list[Any] = attrs.field(factory=list)
+
+    def deliver(self, queue: Any, data: bytes) -> None:
+        if queue.append_nowait(data):
+            self.touched.append(queue)
+
+    def flush(self) -> None:
+        touched = self.touched
+        for queue in touched:
+            queue.flush_nowait()
+        touched.clear()
+
+
 @attrs.frozen
 class OutputLimit:
     hard_bytes: int
@@ -329,7 +347,7 @@ class Hub:
     tracker: Tracker = attrs.field(factory=Tracker)
     monitors: dict[int, PushQueue] = attrs.field(factory=dict)
     # Queues appended to in this burst: flushed once each when the inbox is empty.
-    touched: list[PushQueue] = attrs.field(factory=list)
+    burst: PushBurst = attrs.field(factory=lambda: PushBurst())
 
     @classmethod
     def create(cls, config: Any) -> Hub:
@@ -371,18 +389,7 @@ class Hub:
                     message = inbox.receive_nowait()
                 except (trio.WouldBlock, trio.EndOfChannel):
                     break
-            self.flush()
-
-    def flush(self) -> None:
-        """One write (or one writer wake-up) per queue this burst delivered to."""
-        touched = self.touched
-        for queue in touched:
-            queue.flush_nowait()
-        touched.clear()
-
-    def deliver(self, queue: PushQueue, data: bytes) -> None:
-        if queue.append_nowait(data):
-            self.touched.append(queue)
+            self.burst.flush()
 
     def handle(self, message: Any) -> None:
         kind = type(message)
@@ -401,7 +408,7 @@ class Hub:
             message.reply_to.send_nowait((total, collected))
         elif kind is MonitorLine:
             for queue in self.monitors.values():
-                self.deliver(queue, message.line)
+                self.burst.deliver(queue, message.line)
         elif kind is TrackingOn:
             if message.options is None:
                 self.tracker.disable(message.client_id)
@@ -415,7 +422,7 @@ class Hub:
         elif kind is ClientGone:
             self.forget(message.client_id)
             self.monitors.pop(message.client_id, None)
-            self.tracker.forget(message.client_id, self.deliver)
+            self.tracker.forget(message.client_id, self.burst.deliver)
         elif kind is PubsubQuery:
             message.reply_to.send_nowait(self.query(message.subcommand, message.args))
         elif kind is StatisticsRequest:
@@ -533,7 +540,7 @@ class Hub:
         head = kind + _bulk(channel)
         bulks = [b"$%d\r\n%b\r\n" % (len(payload), payload) for payload in payloads]
         encoded: list[bytes | None] = [None, None]
-        deliver = self.deliver
+        deliver = self.burst.deliver
         for queue in tuple(subscribed.values()):
             resp3 = queue.resp3
             data = encoded[resp3]
@@ -550,7 +557,7 @@ class Hub:
         self.messages_published += 1
         encoded: list[bytes | None] = [None, None]
         receivers = 0
-        deliver = self.deliver
+        deliver = self.burst.deliver
         table = self.shard_channels if shard else self.channels
         subscribed = table.get(channel)
         if subscribed:

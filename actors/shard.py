@@ -36,6 +36,7 @@ from actors.engine.eviction import Evictor, MemoryAccount, idle_seconds_of, over
 from actors.engine.keymiss import NOT_A_READ, OWN_KEY_READ, read_lookup_kind
 from actors.engine.keyspace import Keyspace
 from actors.engine.values import forget_access
+from actors.pubsub import PushBurst
 from actors.tracking import TrackingOptions, TrackingTable, bcast_matches, invalidate_push, send_invalidation
 from actors.messages import (
     Atomic,
@@ -118,7 +119,7 @@ class Shard:
     # The connection registry (Runtime.clients, read only): REDIRECT targets.
     client_registry: dict[int, Any] = attrs.field(factory=dict)
     # Queues appended to in this step, flushed once each at its end.
-    touched_queues: list[Any] = attrs.field(factory=list)
+    pushes: PushBurst = attrs.field(factory=PushBurst)
     # The command running now, (name, argv), kept while keymiss events are on.
     running: tuple[str, list[bytes]] | None = None
     own_key_missed: Any = None
@@ -433,7 +434,7 @@ class Shard:
         if not (entries or flush_null or (written and self.broadcasting)):
             return
         if flush_null:
-            deliver, find_client = self.deliver_push, self.client_registry.get
+            deliver, find_client = self.pushes.deliver, self.client_registry.get
             for client, queue in list(self.tracked.values()):
                 if client.tracking is not None:
                     send_invalidation(client.tracking, queue, None, find_client, deliver)
@@ -441,13 +442,13 @@ class Shard:
             self.push_invalidations(entries, writer)
         if written and self.broadcasting:
             self.broadcast_invalidations(written, writer)
-        self.flush_pushes()
+        self.pushes.flush()
 
     def push_invalidations(self, entries: list[tuple[bytes, set[int]]], writer: int) -> None:
         """Queue the invalidations of keys read in default mode (OPTIN/OPTOUT
         included): a RESP3 client's own push, or its REDIRECT target's."""
         tracked = self.tracked
-        deliver, find_client = self.deliver_push, self.client_registry.get
+        deliver, find_client = self.pushes.deliver, self.client_registry.get
         for key, client_ids in entries:
             push = None
             for client_id in client_ids:
@@ -467,24 +468,13 @@ class Shard:
 
     def broadcast_invalidations(self, written: list[bytes], writer: int) -> None:
         """BCAST clients: one invalidation per prefix the written keys match."""
-        deliver, find_client = self.deliver_push, self.client_registry.get
+        deliver, find_client = self.pushes.deliver, self.client_registry.get
         for client_id, (client, queue) in list(self.broadcasting.items()):
             options = client.tracking
             if options is None or not options.bcast or (options.noloop and client_id == writer):
                 continue
             for keys in bcast_matches(options, written):
                 send_invalidation(options, queue, keys, find_client, deliver)
-
-    def deliver_push(self, queue: Any, data: bytes) -> None:
-        if queue.append_nowait(data):
-            self.touched_queues.append(queue)
-
-    def flush_pushes(self) -> None:
-        """One socket write (or writer wake-up) per queue this step pushed to."""
-        touched = self.touched_queues
-        for queue in touched:
-            queue.flush_nowait()
-        touched.clear()
 
     def flush_effects(self, ctx: ExecContext) -> None:
         """Hand propagated writes to the change stream (AOF, replicas) and
