@@ -44,9 +44,9 @@ import trio
 from protocol import errors
 from protocol.errors import CommandError
 from protocol.commands.table import resolve
+from protocol.resp import encode_command
 
 from actors.engine.context import ClientState
-from actors.engine.persistence.aof_base import encode_command
 from actors.engine.persistence.rdb_reader import RdbError
 from actors.snapshot import Snapshotter, clear, install_records, read_rdb_file, write_file_durably
 

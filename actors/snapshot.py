@@ -29,10 +29,12 @@ from typing import Any
 import attrs
 import trio
 
+from protocol.resp import encode_command
+
 from actors.config import REDIS_VERSION
 from actors.engine.persistence import rdb_reader
 from actors.engine.persistence.crc64 import crc64
-from actors.engine.persistence.aof_base import encode_command, encode_key_commands
+from actors.engine.persistence.aof_base import encode_key_commands
 from actors.engine.persistence.rdb_writer import (
     RdbBuilder, encode_header, encode_record, encode_select_db,
 )

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from protocol.resp import encode_command
+
 from actors.engine.persistence.dump_payload import dump
 from actors.engine.types.hash import Hash
 from actors.engine.types.quicklist import QuickList
@@ -25,13 +27,6 @@ from actors.engine.types.sorted_set import SortedSet
 
 # Redis's AOF_REWRITE_ITEMS_PER_CMD.
 ITEMS_PER_COMMAND = 64
-
-
-def encode_command(argv: list[bytes]) -> bytes:
-    parts = [b"*%d\r\n" % len(argv)]
-    for arg in argv:
-        parts.append(b"$%d\r\n%s\r\n" % (len(arg), arg))
-    return b"".join(parts)
 
 
 def format_score(score: float) -> bytes:
