@@ -133,6 +133,7 @@ class Connection:
     nursery: trio.Nursery | None = None
     in_exec: bool = False  # EXEC is running queued commands (replies go in its array)
     monitoring: bool = False  # MONITOR: the hub streams every command's line here
+    yielded: bool = False  # this read's requests went through the scheduler (a shard hop)
 
     def __attrs_post_init__(self) -> None:
         self.replies_send, self.replies_receive = trio.open_memory_channel[Any](math.inf)
@@ -196,7 +197,13 @@ class Connection:
                 return
             except ProtocolError as error:
                 requests, failure = [], error
+            self.yielded = False
             out = await self.run_requests(requests) if requests else b""
+            if not self.yielded:
+                # The socket reads without a scheduler round (actors/sockets.py):
+                # yield once per read, so a client that never stops sending
+                # cannot starve the others.
+                await trio.lowlevel.checkpoint()
             failure = failure or parser.error
             if failure is not None:
                 out += encode_many([ErrorReply("ERR " + failure.message)], self.client.resp3)
@@ -474,9 +481,14 @@ class Connection:
 
     # -- execution paths -----------------------------------------------------
     async def run_batch(self, shard_id: int, commands: list[tuple[int, str, list[bytes]]]) -> list[Any]:
-        shard = self.runtime.shards[shard_id]
-        await shard.inbox_send.send(Batch(commands, self.client, self.replies_send))
+        inbox = self.runtime.shards[shard_id].inbox_send
+        batch = Batch(commands, self.client, self.replies_send)
+        try:
+            inbox.send_nowait(batch)  # no scheduler round unless the inbox is full
+        except trio.WouldBlock:
+            await inbox.send(batch)
         replies = await self.replies_receive.receive()
+        self.yielded = True
         for reply in replies:
             if type(reply) is ErrorReply:
                 self.count_error(reply.message)

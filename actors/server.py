@@ -34,6 +34,7 @@ from actors.pubsub import Hub
 from actors.router import Router
 from actors.runtime import Runtime
 from actors.shard import INTERNAL_ERROR, Shard
+from actors.sockets import DirectSocketStream
 from actors.aof import AofError, AofWriter
 from actors.engine.persistence.rdb_reader import RdbError
 from actors.snapshot import SnapshotFailed, Snapshotter, install, install_gradually, read_rdb_file
@@ -237,7 +238,7 @@ class Server:
         sock = stream.socket
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         await self.serve_stream(
-            stream, _format_address(sock.getpeername()), _format_address(sock.getsockname()),
+            DirectSocketStream(stream), _format_address(sock.getpeername()), _format_address(sock.getsockname()),
             sock.fileno(),
         )
 

@@ -246,3 +246,48 @@ async def test_closing_the_client_stream_ends_the_connection_actor(
     await client.stream.aclose()
     await trio.testing.wait_all_tasks_blocked()
     assert harness.server.runtime.clients == {}
+
+
+class EndlessPings(trio.abc.Stream):
+    """A client that always has another PING ready, delivered without awaiting
+    (as DirectSocketStream delivers bytes the kernel already holds)."""
+
+    def __init__(self, others_ran: trio.Event) -> None:
+        self.first_read = trio.Event()
+        self.others_ran = others_ran
+        self.reads = 0
+
+    async def receive_some(self, max_bytes: int | None = None) -> bytes:
+        self.reads += 1
+        self.first_read.set()
+        if self.others_ran.is_set() or self.reads > 100:
+            return b""  # end of stream: the test is decided
+        return b"PING\r\n"
+
+    async def send_all(self, data: bytes | bytearray | memoryview) -> None:
+        pass  # taken at once, as a socket with room takes it
+
+    async def wait_send_all_might_not_block(self) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def test_a_client_that_never_stops_sending_lets_other_tasks_run_between_reads(
+    autojump_clock: trio.testing.MockClock, start_server: StartServer
+) -> None:
+    harness = await start_server()
+    others_ran = trio.Event()
+    stream = EndlessPings(others_ran)
+
+    async def another_task() -> None:
+        await stream.first_read.wait()
+        others_ran.set()  # runs only once the connection yields after its first read
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(another_task)
+        nursery.start_soon(harness.server.serve_stream, stream, "127.0.0.1:50000", "127.0.0.1:6379")
+    # A yield per read lets the other task in within a read or two (Trio may run
+    # the connection first once more); without it the connection reads on alone.
+    assert stream.reads <= 3
