@@ -236,11 +236,22 @@ class Connection:
         router = runtime.router
         single_shard = router.shard_count == 1
         counts = runtime.command_counts
+        info = self.info
+        gates_open = self.gates_open()
+        recheck = False
         for argv in requests:
-            skip_this = self.reply_mode == "skip-next"
-            if skip_this:
-                self.reply_mode = "on"
-            keep.append(not skip_this and self.reply_mode == "on")
+            if recheck:
+                # The last command, or another client while this one awaited,
+                # may have opened or shut a gate.
+                gates_open, recheck = self.gates_open(), False
+            if gates_open:
+                skip_this = False
+                keep.append(True)
+            else:
+                skip_this = self.reply_mode == "skip-next"
+                if skip_this:
+                    self.reply_mode = "on"
+                keep.append(not skip_this and self.reply_mode == "on")
             try:
                 spec = resolve(argv)
             except CommandError as error:
@@ -250,12 +261,22 @@ class Connection:
                 replies.append(ErrorReply(error.message))
                 continue
             name = spec.name
-            self.info.last_command = name
+            info.last_command = name
             entry = counts.get(name)
             if entry is None:
                 counts[name] = [1, 0]
             else:
                 entry[0] += 1
+            if gates_open and spec.scope is Scope.KEYS and single_shard and name not in PUBLISHERS:
+                # The common case, with no gate to pass: straight into the batch.
+                if publishes:
+                    replies.extend(await self.publish_many(publishes))
+                    publishes = []
+                    recheck = True
+                batch_shard = 0
+                batch.append((self.db, name, argv))
+                continue
+            recheck = True
             if not self.is_authenticated and "no_auth" not in spec.flags:
                 replies.append(ErrorReply(errors.NOAUTH))
                 continue
@@ -371,6 +392,22 @@ class Connection:
             replies.extend(await self.publish_many(publishes))
         encoded.append(self.encode_kept(replies, keep))
         return b"".join(encoded)
+
+    def gates_open(self) -> bool:
+        """Whether no per-command gate applies now: replies on, authenticated,
+        no MULTI, not subscribed, no disk error, not loading, no MONITOR, no
+        CLIENT PAUSE. Then a keyed command goes straight into the batch."""
+        runtime = self.runtime
+        return (
+            self.reply_mode == "on"
+            and self.is_authenticated
+            and self.multi is None
+            and not self.subscriptions
+            and runtime.disk_error is None
+            and not runtime.loading
+            and not runtime.monitors
+            and not runtime.pause.until
+        )
 
     # -- push mode -----------------------------------------------------------
     def enter_push_mode(self) -> PushQueue:
