@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import pytest
 import trio
 import trio.testing
 
@@ -162,6 +163,38 @@ async def test_mset_across_shards_is_atomic_for_a_concurrent_observer(
     assert all(a == b for a, b in seen), [pair for pair in seen if pair[0] != pair[1]][:3]
     assert len({a for a, _ in seen if a is not None}) > rounds // 4  # they interleaved
     assert await observer.call("MGET", first, second) == [b"%d" % rounds] * 2
+
+
+# A command that shuts or opens a gate takes effect for the keyed commands
+# after it in the same read (they skip the gates only while none applies).
+GATES_WITHIN_ONE_READ = [
+    pytest.param(
+        {}, [("SET", "k", "1"), ("MULTI",), ("SET", "k", "2"), ("GET", "k"), ("EXEC",), ("GET", "k")],
+        [OK, OK, QUEUED, QUEUED, [OK, b"2"], b"2"], id="multi",
+    ),
+    pytest.param(
+        {}, [("CLIENT", "REPLY", "SKIP"), ("SET", "k", "1"), ("GET", "k")], [b"1"], id="client-reply-skip",
+    ),
+    pytest.param(
+        {}, [("CLIENT", "REPLY", "OFF"), ("SET", "k", "1"), ("CLIENT", "REPLY", "ON"), ("GET", "k")],
+        [OK, b"1"], id="client-reply-off-on",
+    ),
+    pytest.param(
+        {"requirepass": "secret"}, [("GET", "k"), ("AUTH", "secret"), ("GET", "k")],
+        [ErrorReply("NOAUTH Authentication required."), OK, None], id="auth",
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "commands", "replies"), GATES_WITHIN_ONE_READ)
+async def test_a_gate_a_command_changes_applies_to_the_commands_after_it_in_the_same_read(
+    autojump_clock: trio.testing.MockClock, start_server: StartServer,
+    config: dict[str, str], commands: list[tuple[str, ...]], replies: list[object],
+) -> None:
+    client = await (await start_server(**config)).connect()
+    await client.send_commands(*commands)
+    assert await client.read_replies(len(replies)) == replies
+    assert len(client.server_side.writes) == 1
 
 
 async def test_exec_fails_when_another_connection_wrote_a_watched_key(
