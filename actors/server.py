@@ -34,7 +34,7 @@ from actors.pubsub import Hub
 from actors.router import Router
 from actors.runtime import Runtime
 from actors.shard import INTERNAL_ERROR, Shard
-from actors.sockets import DirectSocketStream
+from actors.sockets import DirectSocketStream, accept_connections, close_listeners, open_listeners
 from actors.aof import AofError, AofWriter
 from actors.engine.persistence.rdb_reader import RdbError
 from actors.snapshot import SnapshotFailed, Snapshotter, install, install_gradually, read_rdb_file
@@ -48,7 +48,7 @@ class Server:
     clock: Any = attrs.field(factory=WallClock)
     runtime: Runtime = attrs.field(init=False)
     inbox: trio.MemoryReceiveChannel[Any] = attrs.field(init=False)
-    listeners: list[trio.SocketListener] = attrs.field(factory=list)
+    listeners: list[socket.socket] = attrs.field(factory=list)
     port: int = 0
     hub: Hub = attrs.field(init=False)
     snapshotter: Snapshotter = attrs.field(init=False)
@@ -103,12 +103,13 @@ class Server:
         async with trio.open_nursery() as actors:
             await self.start_actors(actors)
             async with trio.open_nursery() as connections:
-                self.listeners = await trio.open_tcp_listeners(
-                    self.config["port"], host=self.config["bind"].split()[0] or None,
-                    backlog=self.config["tcp-backlog"],
+                self.listeners = await open_listeners(
+                    self.config["bind"].split()[0] or None, self.config["port"],
+                    self.config["tcp-backlog"],
                 )
-                self.port = self.listeners[0].socket.getsockname()[1]
-                connections.start_soon(trio.serve_listeners, self.handle_client, self.listeners)
+                self.port = self.listeners[0].getsockname()[1]
+                for listener in self.listeners:
+                    connections.start_soon(accept_connections, listener, self.handle_client, connections)
                 task_status.started(self.port)
                 aof_missing = await self.load_data_while_serving()
                 runtime.loading = False
@@ -124,8 +125,7 @@ class Server:
                     SHARDIS_VERSION, self.port, os.getpid(), len(runtime.shards),
                 )
                 await runtime.shutdown_requested.wait()
-                for listener in self.listeners:
-                    await listener.aclose()
+                close_listeners(self.listeners)
                 connections.cancel_scope.cancel()
             await self.drain_shards()
             with trio.CancelScope(shield=True):

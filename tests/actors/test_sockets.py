@@ -5,7 +5,7 @@ from __future__ import annotations
 import trio
 import trio.testing
 
-from actors.sockets import DirectSocketStream
+from actors.sockets import DirectSocketStream, accept_connections, close_listeners, open_listeners
 
 
 def socket_pair() -> tuple[DirectSocketStream, trio.SocketStream]:
@@ -92,3 +92,42 @@ async def test_a_receive_waiting_when_the_socket_closes_is_a_closed_resource() -
         await trio.testing.wait_all_tasks_blocked()
         await ours.aclose()
     assert outcome == ["closed"]
+
+
+async def test_every_connection_waiting_in_the_backlog_is_served() -> None:
+    (listener,) = await open_listeners("127.0.0.1", 0, 64)
+    port = listener.getsockname()[1]
+    clients = [await trio.open_tcp_stream("127.0.0.1", port) for _ in range(20)]  # all queued
+    greeted: list[bytes] = []
+
+    async def handler(stream: trio.SocketStream) -> None:
+        greeted.append(await stream.receive_some(100))
+        await stream.send_all(b"+OK\r\n")
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(accept_connections, listener, handler, nursery)
+        for index, client in enumerate(clients):
+            await client.send_all(b"hello %d" % index)
+        for client in clients:
+            assert await client.receive_some(100) == b"+OK\r\n"
+        close_listeners([listener])
+    assert sorted(greeted) == sorted(b"hello %d" % index for index in range(20))
+
+
+async def test_closing_the_listener_ends_the_accept_loop_and_refuses_connections() -> None:
+    (listener,) = await open_listeners("127.0.0.1", 0, 64)
+    port = listener.getsockname()[1]
+
+    async def handler(stream: trio.SocketStream) -> None:
+        raise AssertionError("no connection was made")
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(accept_connections, listener, handler, nursery)
+        await trio.testing.wait_all_tasks_blocked()
+        close_listeners([listener])
+    try:
+        await trio.open_tcp_stream("127.0.0.1", port)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the closed listener still accepted")
