@@ -14,6 +14,7 @@ messages, so expiry runs inside the loop like any other batch.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +64,9 @@ SNAPSHOT_STEP_KEYS = 256
 FLUSHES = frozenset({b"FLUSHALL", b"FLUSHDB"})
 # Writes that reach keys in other databases or all keys: the walk completes first.
 SNAPSHOT_FINISHERS = frozenset({"copy", "move", "swapdb", "flushall", "flushdb"})
+
+# The longest one active expiry cycle holds its shard, in seconds (Redis: 25 ms at hz 10).
+MAX_EXPIRE_STALL = 0.010
 
 INTERNAL_ERROR = "ERR internal error while executing '{}' (see the server log)"
 
@@ -203,9 +207,7 @@ class Shard:
             message.reply_to.send_nowait(self.run_atomic(message))
         elif kind is ExpireTick:
             if self.active_expire:
-                self.keyspace.now_ms = self.clock.now_ms()
-                self.keyspace.active_expire_cycle()
-                self.flush_effects(self.context)
+                self.run_expire_cycle()
             forget_claimed(self.keyspace)
         elif kind is TrackingClients:
             self.tracking_clients += message.delta
@@ -654,10 +656,31 @@ class Shard:
         lease.reply_to.send_nowait(self)
         await lease.released.wait()
 
-    async def _expire_timer(self) -> None:
+    def expire_cycle_limits(self) -> tuple[float, float, float]:
+        """(tick interval, one cycle's time budget, interval after a cycle cut
+        short), in seconds. As Redis, active expiry may use (25 + 2 * (effort - 1))
+        percent of the shard's time; unlike Redis, one cycle holds the shard for at
+        most MAX_EXPIRE_STALL, and a cycle that stopped with expired keys left is
+        followed sooner, so the share stays the same in shorter stalls."""
         interval = 1.0 / max(self.config["hz"], 1)
+        share = (25 + 2 * (self.config["active-expire-effort"] - 1)) / 100
+        budget = min(interval * share, MAX_EXPIRE_STALL)
+        return interval, budget, budget / share
+
+    def run_expire_cycle(self) -> None:
+        """One active expiry cycle, within its time budget (real time: it is a
+        bound on how long clients wait, not on the data's clock)."""
+        _, budget, _ = self.expire_cycle_limits()
+        deadline = time.perf_counter() + budget
+        self.keyspace.now_ms = self.clock.now_ms()
+        self.keyspace.active_expire_cycle(out_of_time=lambda: time.perf_counter() > deadline)
+        self.flush_effects(self.context)
+
+    async def _expire_timer(self) -> None:
         while True:
-            await trio.sleep(interval)
+            interval, _, interval_when_behind = self.expire_cycle_limits()
+            behind = self.active_expire and self.keyspace.expiry.cut_short
+            await trio.sleep(interval_when_behind if behind else interval)
             try:
                 self.inbox_send.send_nowait(ExpireTick())
             except trio.WouldBlock:

@@ -26,7 +26,7 @@ Rules:
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -42,6 +42,7 @@ class ExpiryStats:
     expired_keys: int = 0
     expire_cycles: int = 0
     stale_perc: float = 0.0
+    cut_short: bool = False  # the last active cycle stopped at its bound with expired keys left
 
 
 @attrs.define(eq=False, slots=True)
@@ -223,6 +224,7 @@ class Database:
     def expire_key(self, key: bytes) -> None:
         """Remove a key whose time has come (lazy or active expiry)."""
         self.delete(key)
+        self.access.pop(key, None)  # else a key nobody asks for again stays here for good
         self.keyspace.expiry.expired_keys += 1
         self.keyspace.on_expired(self.index, key)
 
@@ -370,14 +372,19 @@ class Keyspace:
         a.field_expiry, b.field_expiry = b.field_expiry, a.field_expiry
 
     def active_expire_cycle(
-        self, *, samples: int = 20, max_rounds: int = 64, acceptable_stale: float = 0.25
+        self, *, samples: int = 20, max_rounds: int = 64, acceptable_stale: float = 0.25,
+        out_of_time: Callable[[], bool] | None = None,
     ) -> int:
         """Redis's adaptive cycle: per database, sample keys with a TTL and repeat
         while more than ``acceptable_stale`` of a sample had expired, at most
-        ``max_rounds`` rounds (the bound on one cycle's work). Returns keys expired."""
+        ``max_rounds`` rounds (the bound on one cycle's work) and, as Redis's
+        time limit, only while ``out_of_time()`` (asked after every round) is
+        false. ``expiry.cut_short`` tells whether a cycle stopped with expired
+        keys likely left. Returns keys expired."""
         self.expiry.expire_cycles += 1
         total_expired = 0
         total_sampled = 0
+        cut_short = timed_out = False
         for db in self.databases:
             for _ in range(max_rounds):
                 if not db.ttl_keys:
@@ -387,10 +394,18 @@ class Keyspace:
                 total_expired += expired
                 if sampled == 0 or expired <= sampled * acceptable_stale:
                     break
+                if out_of_time is not None and out_of_time():
+                    cut_short = timed_out = True
+                    break
+            else:
+                cut_short = True
             if db.field_expiry.registered:
                 db.field_expiry.expire_due(
                     db, self.now_ms, samples * max_rounds, self.on_hash_fields_expired
                 )
+            if timed_out:
+                break
         if total_sampled:
             self.expiry.stale_perc = total_expired / total_sampled
+        self.expiry.cut_short = cut_short
         return total_expired

@@ -163,6 +163,34 @@ async def test_active_expiry_removes_keys_as_virtual_time_passes_without_any_acc
     assert statistics.expire_cycles >= 600  # hz 10 over 60.7 virtual seconds
 
 
+@pytest.mark.parametrize(
+    ("hz", "effort", "limits"),
+    [
+        (10, 1, (0.1, 0.010, 0.040)),  # Redis would give this cycle 25 ms
+        (100, 1, (0.01, 0.0025, 0.01)),  # a quarter of the tick is under the cap
+        (10, 10, (0.1, 0.010, 0.010 / 0.43)),  # effort 10: a 43% share
+    ],
+)
+def test_an_expiry_cycle_gets_redis_share_of_time_in_stalls_of_at_most_ten_ms(
+    hz: int, effort: int, limits: tuple[float, float, float]
+) -> None:
+    shard = Shard.create(0, make_config(hz=hz, **{"active-expire-effort": effort}), TrioClock())
+    assert shard.expire_cycle_limits() == pytest.approx(limits)
+
+
+async def test_a_cycle_cut_short_is_followed_sooner_than_the_next_tick(
+    autojump_clock: trio.testing.MockClock, shard: Shard
+) -> None:
+    db = shard.keyspace.db(0)
+    for index in range(50_000):  # far more than one cycle takes (64 rounds of 20)
+        db.store_new(b"k%d" % index, b"v")
+        db.set_expire(b"k%d" % index, 0)
+    cycles_before = shard.statistics().expire_cycles
+    await trio.sleep(1)
+    assert db.size() > 0  # still behind, so every cycle was cut short
+    assert shard.statistics().expire_cycles - cycles_before >= 20  # at hz 10 alone: 10
+
+
 async def test_active_expiry_can_be_switched_off(
     autojump_clock: trio.testing.MockClock, shard: Shard, replies: Any
 ) -> None:

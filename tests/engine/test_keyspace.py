@@ -348,6 +348,49 @@ def test_every_database_gets_its_own_budget(sample_calls: list[tuple[int, int]])
     assert [db.size() for db in keyspace.databases] == [30, 0, 30]
 
 
+def test_a_cycle_stops_when_out_of_time_and_says_it_was_cut_short(
+    sample_calls: list[tuple[int, int]],
+) -> None:
+    keyspace = make_keyspace(2)
+    fill(keyspace.db(0), 1000, NOW - 1)
+    fill(keyspace.db(1), 1000, NOW - 1)
+    asked = []
+
+    def out_of_time() -> bool:
+        asked.append(True)
+        return len(asked) == 3
+
+    assert keyspace.active_expire_cycle(samples=20, max_rounds=64, out_of_time=out_of_time) == 60
+    assert sample_calls == [(20, 20)] * 3  # db 1 waits for the next cycle
+    assert keyspace.expiry.cut_short
+
+
+@pytest.mark.parametrize(
+    ("expired_keys", "max_rounds", "cut_short"),
+    [(1000, 5, True), (1000, 64, False), (0, 5, False)],
+    ids=["max-rounds-with-expired-keys-left", "done-within-the-rounds", "nothing-expired"],
+)
+def test_a_cycle_is_cut_short_only_when_it_stopped_with_expired_keys_left(
+    expired_keys: int, max_rounds: int, cut_short: bool,
+) -> None:
+    keyspace = make_keyspace(1)
+    fill(keyspace.db(0), expired_keys, NOW - 1, prefix=b"old")
+    fill(keyspace.db(0), 50, NOW + 1000, prefix=b"new")
+    random.seed(7)
+    keyspace.active_expire_cycle(samples=20, max_rounds=max_rounds)
+    assert keyspace.expiry.cut_short is cut_short
+
+
+def test_an_expired_key_leaves_no_access_time_behind() -> None:
+    keyspace = make_keyspace(1)
+    db = keyspace.db(0)
+    fill(db, 10, NOW - 1)
+    for key in list(db.data):
+        db.access[key] = NOW // 1000
+    keyspace.active_expire_cycle()
+    assert db.size() == 0 and db.access == {}
+
+
 def test_keys_without_a_ttl_are_never_sampled(sample_calls: list[tuple[int, int]]) -> None:
     keyspace = make_keyspace(1)
     fill(keyspace.db(0), 100, None)
