@@ -97,12 +97,15 @@ class Shard:
     clock: Any
     config: Any
     inbox: trio.MemoryReceiveChannel[Any]
-    inbox_send: trio.MemorySendChannel[Any]
+    inbox_send: ShardInbox
     context: ExecContext = attrs.field(init=False)
     batches: int = 0
     commands: int = 0
     leases: int = 0
     active_expire: bool = True
+    # Waiting on an empty inbox, between steps, with no lease and no snapshot
+    # walk: a connection may then run a batch itself (decision 0011).
+    parked: bool = False
     blocked_clients: int = 0
     # Set by the supervisor: where propagated writes and keyspace events go.
     propagate_sink: Callable[[int, list[tuple[int, list[bytes]]]], None] | None = None
@@ -152,7 +155,10 @@ class Shard:
     def create(cls, shard_id: int, config: Any, clock: Any, inbox_size: int = 4096) -> Shard:
         send, receive = trio.open_memory_channel[Any](inbox_size)
         keyspace = Keyspace.create(config["databases"])
-        return cls(shard_id, keyspace, clock, config, receive, send)
+        inbox = ShardInbox(send)
+        shard = cls(shard_id, keyspace, clock, config, receive, inbox)
+        inbox.shard = shard
+        return shard
 
     def statistics(self) -> ShardStatistics:
         ks = self.keyspace
@@ -179,7 +185,11 @@ class Shard:
             while True:
                 try:
                     if self.snapshot is None:
-                        message = await inbox.receive()
+                        self.parked = True
+                        try:
+                            message = await inbox.receive()
+                        finally:
+                            self.parked = False
                     else:
                         message = await self._next_message_while_walking()
                 except trio.EndOfChannel:
@@ -687,6 +697,29 @@ class Shard:
                 continue  # a full inbox means a busy shard: skip this tick
             except trio.ClosedResourceError:
                 return
+
+
+@attrs.define(eq=False, slots=True)
+class ShardInbox:
+    """The sending side of a shard's inbox. Every message un-parks the shard:
+    what was sent to it must run before any batch a connection would run
+    itself (decision 0011), the sender's own earlier messages above all."""
+
+    channel: trio.MemorySendChannel[Any]
+    shard: Shard | None = None
+
+    def send_nowait(self, message: Any) -> None:
+        assert self.shard is not None
+        self.shard.parked = False
+        self.channel.send_nowait(message)
+
+    async def send(self, message: Any) -> None:
+        assert self.shard is not None
+        self.shard.parked = False
+        await self.channel.send(message)
+
+    async def aclose(self) -> None:
+        await self.channel.aclose()
 
 
 def watches_hold(keyspace: Any, watches: list[WatchedKey]) -> bool:

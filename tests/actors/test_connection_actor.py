@@ -10,7 +10,9 @@ import trio.testing
 
 from protocol.resp.values import NULL_ARRAY, OK, PONG, QUEUED, ErrorReply
 
+from actors.messages import Lease
 from actors.router import Router
+from actors.shard import Shard
 
 from tests.actors.conftest import Client, Harness, encode_command, keys_on_distinct_shards
 
@@ -324,3 +326,43 @@ async def test_a_client_that_never_stops_sending_lets_other_tasks_run_between_re
     # A yield per read lets the other task in within a read or two (Trio may run
     # the connection first once more); without it the connection reads on alone.
     assert stream.reads <= 3
+
+
+async def test_a_batch_for_a_parked_shard_runs_in_the_connection_without_a_message(
+    autojump_clock: trio.testing.MockClock, start_server: StartServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness = await start_server()
+    client = await harness.connect()
+    await trio.testing.wait_all_tasks_blocked()
+    messages: list[str] = []
+    handle = Shard.handle
+
+    def recording_handle(shard: Shard, message: object) -> None:
+        messages.append(type(message).__name__)
+        handle(shard, message)
+
+    monkeypatch.setattr(Shard, "handle", recording_handle)
+    assert harness.server.runtime.shards[0].parked
+    assert await client.call("SET", "k", "v") == OK
+    assert await client.call("GET", "k") == b"v"
+    assert messages == []  # decision 0011: no Batch went through the inbox
+
+
+async def test_a_batch_for_a_leased_shard_waits_for_the_lease_to_end(
+    autojump_clock: trio.testing.MockClock, start_server: StartServer
+) -> None:
+    harness = await start_server()
+    client = await harness.connect()
+    assert await client.call("SET", "k", "before") == OK
+    shard = harness.server.runtime.shards[0]
+    handed, receive = trio.open_memory_channel[Shard](1)
+    lease = Lease(handed, trio.Event())
+    await shard.inbox_send.send(lease)
+    lent = await receive.receive()
+    assert lent is shard and not shard.parked
+    await client.send_commands(("GET", "k"))
+    await trio.testing.wait_all_tasks_blocked()
+    assert client.server_side.writes[-1] == b"+OK\r\n"  # the GET is not answered yet
+    lent.keyspace.db(0).store(b"k", b"written under the lease")
+    lease.released.set()
+    assert await client.read_replies(1) == [b"written under the lease"]

@@ -191,6 +191,17 @@ async def test_a_cycle_cut_short_is_followed_sooner_than_the_next_tick(
     assert shard.statistics().expire_cycles - cycles_before >= 20  # at hz 10 alone: 10
 
 
+async def test_a_message_sent_to_a_parked_shard_unparks_it_until_the_shard_ran_it(
+    autojump_clock: trio.testing.MockClock, shard: Shard
+) -> None:
+    await trio.testing.wait_all_tasks_blocked()
+    assert shard.parked
+    shard.inbox_send.send_nowait(SetActiveExpire(True))
+    assert not shard.parked  # a connection must not run a batch ahead of it (0011)
+    await trio.testing.wait_all_tasks_blocked()
+    assert shard.parked
+
+
 async def test_active_expiry_can_be_switched_off(
     autojump_clock: trio.testing.MockClock, shard: Shard, replies: Any
 ) -> None:

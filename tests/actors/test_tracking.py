@@ -9,10 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
+import pytest
 import trio
 import trio.testing
 
 from protocol.resp.values import Push
+
+from actors.shard import Shard
 
 from tests.actors.conftest import Client, keys_on_distinct_shards
 
@@ -55,13 +58,28 @@ class SnapshotOnReply:
 
 
 async def watch_replies(
-    harness: Any, writer: Client, target: Client, target_id: int
+    harness: Any, writer: Client, target: Client, target_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> SnapshotOnReply:
-    """From now on, snapshot what ``target`` was made each time ``writer`` gets a reply."""
+    """From now on, snapshot what ``target`` was made each time ``writer`` gets a
+    reply: handed over its reply channel, or returned by a batch the writer ran
+    itself on a parked shard (decision 0011)."""
     writer_id = await writer.call("CLIENT", "ID")
     connection = harness.server.runtime.clients[writer_id]
     watcher = SnapshotOnReply(connection.replies_send, lambda: produced(harness, target, target_id))
     connection.replies_send = watcher
+    run_batch = Shard.run_batch
+
+    def run_batch_then_snapshot(shard: Shard, commands: Any, client: Any, reply_to: Any = None, **options: Any) -> Any:
+        replies = run_batch(shard, commands, client, reply_to, **options)
+        channel = reply_to
+        while channel is not None:  # watchers wrap one another (one per watched client)
+            if channel is watcher:
+                watcher.snapshots.append(watcher.snapshot())
+                break
+            channel = getattr(channel, "inner", None)
+        return replies
+
+    monkeypatch.setattr(Shard, "run_batch", run_batch_then_snapshot)
     return watcher
 
 
@@ -74,12 +92,13 @@ async def read_invalidated_keys(client: Client, count: int) -> set[bytes]:
 
 
 async def test_the_invalidation_is_made_before_the_writers_reply(
-    start_server: Any, autojump_clock: trio.testing.MockClock
+    start_server: Any, autojump_clock: trio.testing.MockClock,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
     harness = await start_server(shards=2)
     tracker, tracker_id = await tracking_client(harness)
     writer = await harness.connect()
-    watcher = await watch_replies(harness, writer, tracker, tracker_id)
+    watcher = await watch_replies(harness, writer, tracker, tracker_id, monkeypatch)
     for key in (b"a", b"b", b"c"):
         assert await tracker.call("GET", key) is None
         before = len(produced(harness, tracker, tracker_id))
@@ -148,7 +167,8 @@ async def redirect_target(harness: Any) -> tuple[Client, int]:
 
 
 async def test_a_redirected_invalidation_is_queued_before_the_writers_reply(
-    start_server: Any, autojump_clock: trio.testing.MockClock
+    start_server: Any, autojump_clock: trio.testing.MockClock,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
     harness = await start_server(shards=2)
     target, target_id = await redirect_target(harness)
@@ -156,7 +176,7 @@ async def test_a_redirected_invalidation_is_queued_before_the_writers_reply(
     assert await tracker.call("CLIENT", "TRACKING", "ON", "REDIRECT", str(target_id)) == b"OK"
     assert await tracker.call("GET", "k") is None
     writer = await harness.connect()
-    watcher = await watch_replies(harness, writer, target, target_id)
+    watcher = await watch_replies(harness, writer, target, target_id, monkeypatch)
     before = len(produced(harness, target, target_id))
     assert await writer.call("SET", "k", "v") == b"OK"
     assert watcher.snapshots[-1][before:] == REDIRECT_KEY
@@ -164,12 +184,13 @@ async def test_a_redirected_invalidation_is_queued_before_the_writers_reply(
 
 
 async def test_a_bcast_invalidation_is_queued_before_the_writers_reply(
-    start_server: Any, autojump_clock: trio.testing.MockClock
+    start_server: Any, autojump_clock: trio.testing.MockClock,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
     harness = await start_server(shards=2)
     tracker, tracker_id = await tracking_client(harness, "BCAST", "PREFIX", "user:")
     writer = await harness.connect()
-    watcher = await watch_replies(harness, writer, tracker, tracker_id)
+    watcher = await watch_replies(harness, writer, tracker, tracker_id, monkeypatch)
     before = len(produced(harness, tracker, tracker_id))
     assert await writer.call("SET", "user:1", "v") == b"OK"
     assert watcher.snapshots[-1][before:] == invalidate_bytes(b"user:1")
@@ -192,7 +213,8 @@ async def test_bcast_sends_one_invalidation_per_matching_prefix_and_honours_nolo
 
 
 async def test_a_flush_invalidation_is_queued_for_every_tracking_client_before_the_reply(
-    start_server: Any, autojump_clock: trio.testing.MockClock
+    start_server: Any, autojump_clock: trio.testing.MockClock,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # One shard: one reply, so nothing but the shard's own step comes before it.
     harness = await start_server()
@@ -205,7 +227,7 @@ async def test_a_flush_invalidation_is_queued_for_every_tracking_client_before_t
     watchers = {}
     for client, client_id in ((target, target_id), (tracker, tracker_id), (bcast, bcast_id)):
         before = len(produced(harness, client, client_id))
-        watchers[client_id] = (await watch_replies(harness, writer, client, client_id), before)
+        watchers[client_id] = (await watch_replies(harness, writer, client, client_id, monkeypatch), before)
     # One wrapper per watched client around the writer's channel: all of them
     # snapshot in the same synchronous hand-over of the reply.
     assert await writer.call("FLUSHALL") == b"OK"
@@ -271,3 +293,22 @@ async def test_reset_leaves_monitor_mode(
     assert await writer.call("SET", "k", "v") == b"OK"
     assert await monitor.call("PING") == b"PONG"
     assert harness.server.runtime.monitors == 0
+
+
+async def test_a_read_right_after_tracking_on_in_the_same_write_is_tracked(
+    start_server: Any, autojump_clock: trio.testing.MockClock
+) -> None:
+    # CLIENT TRACKING ON tells the shard by message; the GET after it must not
+    # overtake that message, also when the connection runs it itself (0011).
+    # Trio's scheduling order varies, so the race gets several chances.
+    harness = await start_server()
+    writer = await harness.connect()
+    for attempt in range(10):
+        key = b"k%d" % attempt
+        tracker = await harness.connect()
+        await tracker.call("HELLO", "3")
+        await tracker.send_commands(("CLIENT", "TRACKING", "ON"), ("GET", key))
+        assert await tracker.read_replies(2) == [b"OK", None]
+        assert await writer.call("SET", key, "v") == b"OK"
+        with trio.fail_after(5):  # virtual seconds: a lost invalidation fails at once
+            assert await read_invalidated_keys(tracker, 1) == {key}
