@@ -28,6 +28,8 @@ _NONZERO_DIGIT = re.compile(rb"[1-9a-fA-F]")
 
 
 def parse_int(raw: bytes, error: str = errors.NOT_INTEGER) -> int:
+    if raw.isdigit() and len(raw) < 19 and (raw[0] != 48 or len(raw) == 1):
+        return int(raw)  # the common case: plain digits, no leading zero, surely in range
     if len(raw) <= 20 and _INTEGER.fullmatch(raw):
         value = int(raw)
         if INT64_MIN <= value <= INT64_MAX:
@@ -42,6 +44,8 @@ def is_int64(raw: bytes) -> bool:
 
 
 def parse_float(raw: bytes, error: str = errors.NOT_FLOAT) -> float:
+    if raw.isdigit() and len(raw) <= 15:
+        return float(raw)  # the common case: plain digits, finite and exact
     decimal = _DECIMAL.fullmatch(raw)
     if decimal is not None:
         value = float(raw)

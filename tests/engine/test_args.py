@@ -127,6 +127,19 @@ def test_parse_float_follows_string2d(raw: bytes, expected: float | None) -> Non
         assert math.copysign(1.0, value) == math.copysign(1.0, expected)
 
 
+@given(st.from_regex(rb"[0-9]{0,22}", fullmatch=True))
+def test_digit_strings_parse_as_string2ll_and_strtod_read_them(raw: bytes) -> None:
+    # The fast paths for plain digits must agree with the full rules.
+    canonical = raw == b"0" or (raw[:1] not in (b"", b"0") and int(raw) <= 2**63 - 1)
+    if canonical:
+        assert parse_int(raw) == int(raw)
+    else:
+        with pytest.raises(CommandError):
+            parse_int(raw)
+    if raw:
+        assert parse_float(raw) == float(raw)
+
+
 def test_parse_int_reports_the_error_text_it_is_given() -> None:
     with pytest.raises(CommandError) as caught:
         parse_int(b"x", errors.DB_INDEX_OUT_OF_RANGE)

@@ -287,7 +287,8 @@ def incr_generic(ctx: ExecContext, argv: list[bytes], delta: int) -> int:
     if result > INT64_MAX or result < INT64_MIN:
         raise CommandError(errors.INCR_OVERFLOW)
     ctx.db.store(key, str(result).encode())
-    note_access(ctx, key)
+    if value is None:
+        note_access(ctx, key)  # lookup_string noted it when the key was there
     ctx.touch(key)
     ctx.propagate(argv)
     ctx.notify("$", "incrby", key)
