@@ -238,7 +238,9 @@ class Server:
         sock = stream.socket
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         await self.serve_stream(
-            DirectSocketStream(stream), _format_address(sock.getpeername()), _format_address(sock.getsockname()),
+            DirectSocketStream(stream),
+            _format_address(sock.getpeername()),
+            _format_address(sock.getsockname()),
             sock.fileno(),
         )
 

@@ -94,7 +94,9 @@ class DirectSocketStream:
         await self.stream.aclose()
 
 
-async def _wait(wait: Callable[[trio.socket.SocketType], Awaitable[None]], sock: trio.socket.SocketType) -> None:
+async def _wait(
+    wait: Callable[[trio.socket.SocketType], Awaitable[None]], sock: trio.socket.SocketType
+) -> None:
     """Wait until ``sock`` is readable or writable (ClosedResourceError if it
     is closed meanwhile)."""
     try:

@@ -69,7 +69,9 @@ async def watch_replies(
     connection.replies_send = watcher
     run_batch = Shard.run_batch
 
-    def run_batch_then_snapshot(shard: Shard, commands: Any, client: Any, reply_to: Any = None, **options: Any) -> Any:
+    def run_batch_then_snapshot(
+        shard: Shard, commands: Any, client: Any, reply_to: Any = None, **options: Any
+    ) -> Any:
         replies = run_batch(shard, commands, client, reply_to, **options)
         channel = reply_to
         while channel is not None:  # watchers wrap one another (one per watched client)
