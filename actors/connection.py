@@ -269,12 +269,12 @@ class Connection:
                 counts[name] = [1, 0]
             else:
                 entry[0] += 1
-            if gates_open and spec.scope is Scope.KEYS and single_shard and name not in PUBLISHERS:
+            if (
+                gates_open and spec.scope is Scope.KEYS and single_shard
+                and name not in PUBLISHERS and not publishes
+            ):
                 # The common case, with no gate to pass: straight into the batch.
-                if publishes:
-                    replies.extend(await self.publish_many(publishes))
-                    publishes = []
-                    recheck = True
+                # (After PUBLISHes the general path below sends them first.)
                 batch_shard = 0
                 batch.append((self.db, name, argv))
                 continue
